@@ -1,0 +1,129 @@
+//! The command line: flags → validated configuration → run. Parsing loads no model; the
+//! expensive objects (the [`Pipeline`]) are built only after the flags are valid.
+
+use crate::ingest;
+use crate::pipeline::{Pipeline, PipelineConfig, RunConfig};
+use crate::progress::ProgressMode;
+use crate::write::{Destination, Done, RecordWriter};
+use anyhow::{Context, Result};
+use clap::{Args, Parser, Subcommand};
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+const ANNOTATE_EXAMPLES: &str = "\
+Examples:
+  healthclaims annotate                                   # corpus/ -> output/annotations.jsonl
+  healthclaims annotate corpus/ -o output/annotations.jsonl
+  healthclaims annotate 'news/2026-*.html' notes.md -o out.jsonl
+  healthclaims annotate - < articles.jsonl > annotated.jsonl
+  healthclaims annotate feeds/ -o output/daily.jsonl --resume   # append only new articles
+
+Inputs: .txt, .md, .html/.htm, .jsonl (one article per line: id, text or html, optional url,
+title, published), folders (recursively), globs, or '-' for JSONL on stdin.
+Exit status: 0 all articles ok, 1 some articles errored (the batch still completed), 2 usage
+or fatal error.";
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "healthclaims",
+    version,
+    about = "Annotate health articles: drugs, conditions, hedging, claims and unsupported quotes, as JSONL",
+    long_about = None,
+    after_help = "Run 'healthclaims <command> --help' for examples."
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Annotate articles and write healthclaims/1 JSONL, one line per article.
+    #[command(after_help = ANNOTATE_EXAMPLES)]
+    Annotate(AnnotateArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct AnnotateArgs {
+    /// Files, folders, globs, or '-' for JSONL on stdin [default: corpus]
+    pub inputs: Vec<String>,
+
+    /// Output file, or '-' for stdout [default: stdout when reading stdin, else output/annotations.jsonl]
+    #[arg(short, long)]
+    pub output: Option<String>,
+
+    /// Worker threads (0 = one per core)
+    #[arg(short = 'j', long, default_value_t = 0)]
+    pub threads: usize,
+
+    /// No progress bar (it is also hidden when stderr is not a terminal)
+    #[arg(short, long)]
+    pub quiet: bool,
+
+    /// Append to the output file only articles whose id and content hash it does not hold yet
+    #[arg(long, alias = "skip-existing")]
+    pub resume: bool,
+
+    /// Articles larger than this many bytes get an error record
+    #[arg(long, default_value_t = 64 << 20)]
+    pub max_bytes: usize,
+}
+
+/// Validated settings of `annotate`.
+#[derive(Debug)]
+pub struct AnnotateConfig {
+    pub units: Vec<ingest::Unit>,
+    pub destination: Destination,
+    pub resume: bool,
+    pub run: RunConfig,
+    pub pipeline: PipelineConfig,
+}
+
+impl AnnotateArgs {
+    pub fn validate(self) -> Result<AnnotateConfig> {
+        let inputs = if self.inputs.is_empty() { vec!["corpus".to_string()] } else { self.inputs };
+        let units = ingest::resolve(&inputs)?;
+        let stdin = units.contains(&ingest::Unit::Stdin);
+        let destination = match self.output.as_deref() {
+            Some("-") => Destination::Stdout,
+            Some(p) => Destination::File(PathBuf::from(p)),
+            None if stdin => Destination::Stdout,
+            None => Destination::File(PathBuf::from("output/annotations.jsonl")),
+        };
+        if self.resume && destination == Destination::Stdout {
+            anyhow::bail!("--resume needs an output file (-o FILE)");
+        }
+        if units.is_empty() {
+            anyhow::bail!("no articles found in {} (looked for .txt, .md, .html, .htm, .jsonl)", inputs.join(", "));
+        }
+        let total = (!stdin && units.iter().all(|u| matches!(u, ingest::Unit::File(p) if ingest::format_of(p) != Some(ingest::FileKind::Jsonl))))
+            .then_some(units.len() as u64);
+        Ok(AnnotateConfig {
+            units,
+            destination,
+            resume: self.resume,
+            run: RunConfig { threads: self.threads, progress: ProgressMode::detect(self.quiet), chunk_size: 64, total },
+            pipeline: PipelineConfig { max_article_bytes: self.max_bytes },
+        })
+    }
+}
+
+/// Run a parsed command line; returns the process exit code.
+pub fn run(cli: Cli) -> Result<ExitCode> {
+    match cli.command {
+        Command::Annotate(args) => annotate(args.validate()?),
+    }
+}
+
+fn annotate(cfg: AnnotateConfig) -> Result<ExitCode> {
+    let pipeline = Pipeline::new(cfg.pipeline)?;
+    let (mut writer, done) = match (&cfg.destination, cfg.resume) {
+        (Destination::File(p), true) => RecordWriter::resume(p)?,
+        (dest, _) => (RecordWriter::create(dest)?, Done::new()),
+    };
+    let items = ingest::read(cfg.units);
+    let report = pipeline.annotate(items, &cfg.run, &mut writer, &done)?;
+    writer.finish().context("cannot finish the output")?;
+    eprintln!("{}", report.summary_line());
+    Ok(if report.errors > 0 { ExitCode::from(1) } else { ExitCode::SUCCESS })
+}

@@ -1,0 +1,24 @@
+//! Errors with context: [`ArticleError`] for one article that cannot be processed (it becomes a
+//! `status: error` record and the batch goes on); fatal errors travel as `anyhow::Error`.
+
+use std::path::PathBuf;
+use thiserror::Error;
+
+/// Why one article could not be annotated. Its `Display` is the `error` field of the record.
+#[derive(Debug, Error)]
+pub enum ArticleError {
+    #[error("cannot read {path}: {source}")]
+    Read { path: PathBuf, #[source] source: std::io::Error },
+    #[error("empty article: no text after cleaning")]
+    Empty,
+    #[error("binary file, not text ({reason})")]
+    Binary { reason: String },
+    #[error("article too large: {bytes} bytes (limit {limit})")]
+    TooLarge { bytes: usize, limit: usize },
+    #[error("malformed JSONL line {line}: {message}")]
+    Json { line: usize, message: String },
+    #[error("JSONL line {line}: {message}")]
+    Field { line: usize, message: String },
+    #[error("component '{component}' failed: {message}")]
+    Component { component: &'static str, message: String },
+}

@@ -1,0 +1,1 @@
+//! Shipped word lists and gazetteers (models/lexicon/), embedded in the binary and loaded once.

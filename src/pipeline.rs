@@ -1,0 +1,225 @@
+//! The ordered stages over a batch: ingest items → clean → segment → tag components → assemble.
+//! The only user of rayon and indicatif. Articles are processed in parallel in chunks on a local
+//! thread pool and written in input order, so output is byte-identical for any thread count;
+//! memory stays bounded by one chunk, so stdin streams.
+
+use crate::assemble::{self, ModelInfo, Record};
+use crate::clean;
+use crate::doc::{Doc, Sentence};
+use crate::error::ArticleError;
+use crate::ingest::{Item, RawArticle};
+use crate::progress::{Progress, ProgressMode};
+use crate::segment;
+use crate::tag::{self, Component};
+use crate::write::{Done, RecordWriter};
+use anyhow::{Context, Result};
+use std::panic::{catch_unwind, AssertUnwindSafe};
+use std::time::{Duration, Instant};
+
+/// How a batch runs (not what it computes: output does not depend on these).
+#[derive(Debug, Clone)]
+pub struct RunConfig {
+    /// Worker threads; 0 = one per core.
+    pub threads: usize,
+    pub progress: ProgressMode,
+    /// Articles per parallel chunk (bounded memory; results are written after each chunk).
+    pub chunk_size: usize,
+    /// Known article count for the progress bar, if any.
+    pub total: Option<u64>,
+}
+
+impl Default for RunConfig {
+    fn default() -> Self {
+        RunConfig { threads: 0, progress: ProgressMode::Silent, chunk_size: 64, total: None }
+    }
+}
+
+/// What the pipeline computes.
+#[derive(Debug, Clone)]
+pub struct PipelineConfig {
+    /// Articles larger than this (raw bytes) get an error record.
+    pub max_article_bytes: usize,
+}
+
+impl Default for PipelineConfig {
+    fn default() -> Self {
+        PipelineConfig { max_article_bytes: 64 << 20 }
+    }
+}
+
+/// Counts for the end-of-run summary line.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct BatchReport {
+    pub ok: usize,
+    pub errors: usize,
+    /// Articles skipped by `--resume` because the output already has them.
+    pub skipped: usize,
+    pub sentences: usize,
+    pub elapsed: Duration,
+}
+
+impl BatchReport {
+    pub fn articles(&self) -> usize {
+        self.ok + self.errors
+    }
+    pub fn summary_line(&self) -> String {
+        let secs = self.elapsed.as_secs_f64().max(1e-9);
+        let mut s = format!(
+            "healthclaims: {} articles ({} ok, {} errors), {} sentences in {:.2}s ({:.0} sentences/s)",
+            self.articles(),
+            self.ok,
+            self.errors,
+            self.sentences,
+            secs,
+            self.sentences as f64 / secs
+        );
+        if self.skipped > 0 {
+            s.push_str(&format!(", {} already done (skipped)", self.skipped));
+        }
+        s
+    }
+}
+
+pub struct Pipeline {
+    config: PipelineConfig,
+    components: Vec<Box<dyn Component>>,
+    model: ModelInfo,
+}
+
+impl Pipeline {
+    /// Build the pipeline: loads lexicons and checks the component order.
+    pub fn new(config: PipelineConfig) -> Result<Self> {
+        let components = tag::default_components().context("cannot load the annotation components")?;
+        tag::check_order(&components).map_err(anyhow::Error::msg)?;
+        Ok(Pipeline { config, components, model: ModelInfo::current() })
+    }
+
+    pub fn model_info(&self) -> &ModelInfo {
+        &self.model
+    }
+
+    pub fn component_names(&self) -> Vec<&'static str> {
+        self.components.iter().map(|c| c.name()).collect()
+    }
+
+    /// Clean, segment and tag one article.
+    pub fn annotate_article(&self, raw: &RawArticle) -> Result<Doc, ArticleError> {
+        if raw.bytes.len() > self.config.max_article_bytes {
+            return Err(ArticleError::TooLarge { bytes: raw.bytes.len(), limit: self.config.max_article_bytes });
+        }
+        let cleaned = clean::clean(raw)?;
+        let mut doc = Doc::new(raw.id.clone(), raw.source.clone(), cleaned.text);
+        doc.meta = cleaned.meta;
+        doc.warnings = cleaned.warnings;
+        doc.content_hash = raw.content_hash.clone();
+        self.annotate_doc(&mut doc)?;
+        Ok(doc)
+    }
+
+    /// Segment (if not yet segmented) and run every component over a Doc built by hand.
+    pub fn annotate_doc(&self, doc: &mut Doc) -> Result<(), ArticleError> {
+        if doc.sentences.is_empty() {
+            doc.sentences = segment::segment(&doc.text).into_iter().map(|(span, kind)| Sentence::new(span, kind)).collect();
+        }
+        if doc.sentences.is_empty() {
+            return Err(ArticleError::Empty);
+        }
+        for c in &self.components {
+            c.annotate(doc)?;
+        }
+        Ok(())
+    }
+
+    /// Annotate a plain text (library convenience).
+    pub fn annotate_text(&self, id: &str, text: &str) -> Result<Doc, ArticleError> {
+        let mut doc = Doc::new(id, id, text);
+        self.annotate_doc(&mut doc)?;
+        Ok(doc)
+    }
+
+    /// One input item → its output record. Never fails: errors and panics become error records.
+    pub fn process(&self, item: Item) -> Record {
+        match item {
+            Err(failed) => assemble::error_record(&failed.id, &failed.source, &failed.error.to_string(), None, &self.model),
+            Ok(raw) => {
+                let result = catch_unwind(AssertUnwindSafe(|| self.annotate_article(&raw)));
+                match result {
+                    Ok(Ok(doc)) => assemble::assemble(&doc, &self.model),
+                    Ok(Err(e)) => {
+                        assemble::error_record(&raw.id, &raw.source, &e.to_string(), Some(raw.content_hash.clone()), &self.model)
+                    }
+                    Err(panic) => {
+                        let msg = panic
+                            .downcast_ref::<&str>()
+                            .map(|s| s.to_string())
+                            .or_else(|| panic.downcast_ref::<String>().cloned())
+                            .unwrap_or_else(|| "unknown panic".into());
+                        assemble::error_record(
+                            &raw.id,
+                            &raw.source,
+                            &format!("internal error while annotating (please report): {msg}"),
+                            Some(raw.content_hash.clone()),
+                            &self.model,
+                        )
+                    }
+                }
+            }
+        }
+    }
+
+    /// Annotate a batch: items in, records out through `writer`, in input order. Items whose
+    /// `(id, content hash)` is in `done` are skipped (for `--resume`).
+    pub fn annotate<I>(&self, items: I, run: &RunConfig, writer: &mut RecordWriter, done: &Done) -> Result<BatchReport>
+    where
+        I: Iterator<Item = Item>,
+    {
+        let start = Instant::now();
+        let pool = rayon::ThreadPoolBuilder::new()
+            .num_threads(run.threads)
+            .thread_name(|i| format!("healthclaims-{i}"))
+            .build()
+            .context("cannot start worker threads")?;
+        let mut progress = Progress::new(run.progress, run.total);
+        let mut report = BatchReport::default();
+        let mut items = items.peekable();
+        let chunk_size = run.chunk_size.max(1);
+        while items.peek().is_some() {
+            let mut chunk = Vec::with_capacity(chunk_size);
+            for item in items.by_ref() {
+                if !done.is_empty() && is_done(&item, done) {
+                    report.skipped += 1;
+                    progress.article(0);
+                    continue;
+                }
+                chunk.push(item);
+                if chunk.len() == chunk_size {
+                    break;
+                }
+            }
+            let records: Vec<Record> = pool.install(|| {
+                use rayon::prelude::*;
+                chunk.into_par_iter().map(|item| self.process(item)).collect()
+            });
+            for rec in &records {
+                match rec.status {
+                    assemble::Status::Ok => report.ok += 1,
+                    assemble::Status::Error => report.errors += 1,
+                }
+                report.sentences += rec.sentences.len();
+                progress.article(rec.sentences.len());
+                writer.write(rec).context("cannot write output")?;
+            }
+            writer.flush().context("cannot write output")?;
+        }
+        progress.finish();
+        report.elapsed = start.elapsed();
+        Ok(report)
+    }
+}
+
+fn is_done(item: &Item, done: &Done) -> bool {
+    match item {
+        Ok(raw) => done.contains(&(raw.id.clone(), raw.content_hash.clone())),
+        Err(f) => done.contains(&(f.id.clone(), String::new())),
+    }
+}

@@ -1,0 +1,56 @@
+//! Annotation components. Each takes a segmented [`Doc`] and writes one layer of annotation in
+//! place; the pipeline runs them in order (spaCy's `Language.__call__`), and
+//! [`check_order`] verifies that every component's `requires` is assigned by an earlier one.
+
+use crate::doc::Doc;
+use crate::error::ArticleError;
+
+pub mod claims;
+pub mod entities;
+pub mod hedge;
+pub mod quotes;
+pub mod sentence_class;
+
+/// The annotation layers a component may require or assign.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Layer {
+    Sentences,
+    Entities,
+    Hedges,
+    SentenceClass,
+    Claims,
+    Quotes,
+}
+
+pub trait Component: Send + Sync {
+    fn name(&self) -> &'static str;
+    fn requires(&self) -> &'static [Layer];
+    fn assigns(&self) -> &'static [Layer];
+    fn annotate(&self, doc: &mut Doc) -> Result<(), ArticleError>;
+}
+
+/// Check that each component's requirements are assigned by an earlier one (`Sentences` is
+/// assigned by segmentation, before any component).
+pub fn check_order(components: &[Box<dyn Component>]) -> Result<(), String> {
+    let mut have = vec![Layer::Sentences];
+    for c in components {
+        for r in c.requires() {
+            if !have.contains(r) {
+                return Err(format!("component '{}' requires {:?}, which no earlier component assigns", c.name(), r));
+            }
+        }
+        have.extend_from_slice(c.assigns());
+    }
+    Ok(())
+}
+
+/// The default components, in pipeline order.
+pub fn default_components() -> anyhow::Result<Vec<Box<dyn Component>>> {
+    Ok(vec![
+        Box::new(entities::EntityTagger::new()?),
+        Box::new(hedge::HedgeTagger::new()?),
+        Box::new(sentence_class::SentenceClassifier::new()?),
+        Box::new(claims::ClaimLinker::new()?),
+        Box::new(quotes::QuoteFinder::new()?),
+    ])
+}
