@@ -39,7 +39,6 @@ import bz2
 import collections
 import hashlib
 import io
-import os
 import pickle
 import re
 import subprocess
@@ -133,6 +132,16 @@ def fetch_wheels(dest: Path) -> tuple[Path, Path]:
 # Filters shared by both lists
 # ---------------------------------------------------------------------------------------
 
+def _lines(text: str) -> frozenset:
+    """One entry per line; blank lines and '#' comments ignored."""
+    out = set()
+    for line in text.splitlines():
+        line = line.strip()
+        if line and not line.startswith("#"):
+            out.add(line.lower())
+    return frozenset(out)
+
+
 MIN_LEN = 3    # 1-2 character forms ("ct", "ad", "ms") are hopelessly ambiguous in web text
 MAX_LEN = 60   # longer forms are IUPAC-style chemical names / registry strings
 
@@ -140,8 +149,217 @@ MAX_LEN = 60   # longer forms are IUPAC-style chemical names / registry strings
 # source data but in web text almost always mean something else.  Found by listing every
 # surface form with a high general-English word frequency and reviewing it by hand.
 # Anything here is dropped from BOTH files.
-COMMON_WORD_STOPLIST = frozenset("""
-""".split("\n")) - {""}
+COMMON_WORD_STOPLIST = _lines("""
+# --- drug side: brand names / synonyms that are ordinary English words or names
+armour
+kendrick
+palin
+hana
+camila
+dona
+tetris
+modus
+aman
+tris
+caps
+oats
+hops
+sugarcane
+peppermint
+cloves
+angelica
+aloe
+sunscreen
+psychedelic
+narcotic
+anti-allergic
+anti-worm
+beta-2
+plan b
+all clear
+clear eyes
+clear by design
+advantage arrest
+advantage multi
+formula magic
+oral defense
+ivy block
+little noses
+sting relief
+boots bite
+cough out
+heat spray
+ears and nose
+spray and solution
+constant-t
+t-stat
+t-guard
+pro-air
+gas-x
+slow-k
+micro-k
+ex-lax
+acne-clear
+quick-pep
+uni-buff
+nu-seals
+insta-char
+mag-ox
+tri-k
+tri-sweet
+rum-k
+ben-aqua
+sun-benz
+hydro-ride
+veto-centre
+trans-ver-sal
+ora-line
+pro-cid
+max-caro
+d-vert
+r-antidote
+unique e
+bio e
+vita-e
+dal-e
+e vitamin e
+vitamin e al
+eye drop
+eye drops
+medical abortion
+tea tree
+sea salt
+bay salt
+baking soda
+soda ash
+soda-ash
+quick lime
+burnt lime
+wood sugar
+meat sugar
+iron sugar
+milk acid
+milk basic protein
+milk powder
+milk solids
+lets proteins
+state of return
+mate absolute
+honey absolute
+orange x
+q base
+base q
+reduced com
+blood stone
+indian red
+paris blue
+berlin blue
+swiss blue
+evans blue
+light green g
+light green sf
+acid green
+acid green a
+canadian oil
+china oil
+hard fat
+heavy water
+medical air
+molecular oxygen
+pure oxygen
+molecular hydrogen
+plant hormone
+growth hormone
+natural fiber therapy
+cord blood therapy
+activated natural killer cell therapy
+nk cells
+special k
+compound c
+kb-53
+hg-factor
+thyroid gland
+hand sanitizer
+hand sanitizers
+m cells
+factor x
+factor ii
+factor i human
+reduced iron
+iron powder
+silver protein
+holy grass
+buffalo grass
+vanilla grass
+sea oak
+oral spray
+molecular probe
+dna probe
+rna probe
+dawn mist
+stove black
+silver rust
+zinc white
+says serum institute
+pres iv
+plant hormones
+plant growth regulator
+yellow wax
+wool oil
+wool fat
+wool grease
+spirit of amber
+bee bread
+water for injection
+contact activation product
+platinum black
+grape sugar
+liquid glucose
+rubbing alcohol
+# --- condition side: ordinary words, names and acronyms that MeSH lists as entry terms
+combined
+strain
+strains
+calculus
+amelia
+aura
+illusions
+corpses
+spotting
+mods
+bends
+relapse
+recurrence
+rupture
+sid
+maids
+aids
+bite
+bites
+sting
+stings
+burn
+shock
+freckles
+auto-peep
+at-v1
+red-s
+red-ss
+t-all
+pre-b all
+pre b-all
+pre b all
+childhood all
+men 2
+men 3
+men ii
+men iii
+her disease
+best disease
+little disease
+multiple system
+charge association
+""")
 
 # ---------------------------------------------------------------------------------------
 # DRUG-specific filters
@@ -156,6 +374,45 @@ MESH_DRUG_TREES = (
     "D20.215",   # Biological Products: vaccines, antitoxins, plant extracts
 )
 
+# MeSH-only concepts outside those branches that are nevertheless drugs or drug classes
+# commonly named in health writing.  (Opening whole chemical branches D02-D06 instead would
+# bring in pesticides, toxicants and lab reagents: "agent orange", "mustard gas",
+# "chlorpyrifos", "bisphenols".)
+MESH_DRUG_CONCEPTS = _lines("""
+benzodiazepines
+barbiturates
+amphetamines
+cannabinoids
+penicillins
+cephalosporins
+tetracyclines
+fluoroquinolones
+diphosphonates
+salicylates
+belladonna alkaloids
+vinca alkaloids
+morphine derivatives
+thyroxine
+thyroid (usp)
+vitamin k
+vitamin b 6
+ergocalciferols
+insulins
+insulin, long-acting
+insulin, short-acting
+human growth hormone
+heparin, low-molecular-weight
+""")
+
+# ... and salt or ester forms of a DrugBank drug that only MeSH lists
+# ("sildenafil citrate", "quetiapine fumarate", "triamcinolone acetonide").
+_SALT_FORM = re.compile(
+    r"^([a-z][a-z-]+) (?:acetate|acetonide|bromide|calcium|citrate|dihydrochloride|dimesylate"
+    r"|estolate|ethylsuccinate|fumarate|hydrochloride|iodide|medoxomil|mesylate|niacinate"
+    r"|palmitate|pamoate|phosphate|potassium|proxetil|succinate|sulfate|tartrate|tosylate"
+    r"|tromethamine|valerate|xinafoate)$"
+)
+
 # Concepts (by the source's lower-cased canonical key) dropped with ALL of their surface
 # forms: endogenous molecules, neurotransmitters and body chemistry that the annotation
 # guidelines say are not DRUGs ("Not a DRUG: endogenous molecules and neurotransmitters
@@ -163,13 +420,268 @@ MESH_DRUG_TREES = (
 # as treatments or supplements (insulin, melatonin, testosterone, estradiol, epinephrine,
 # hydrocortisone, vitamins, minerals) are kept; only their purely physiological names are
 # removed via ENDOGENOUS_SURFACES below.
-ENDOGENOUS_CANONICALS = frozenset("""
-""".split("\n")) - {""}
+ENDOGENOUS_CANONICALS = _lines("""
+serotonin
+dopamine
+glutamic acid
+gamma-aminobutyric acid
+histamine
+acetylcholine
+glycine
+aspartic acid
+d-serine
+adenosine triphosphate
+cholesterol
+urea
+uric acid
+bilirubin
+creatinine
+lactic acid
+nitric oxide
+carbon dioxide
+substance p
+nerve growth factor
+brain-derived neurotrophic factor
+insulin-like growth factor i
+c-peptide
+leptin
+ghrelin
+glucagon-like peptide 1
+oxytocin
+endorphins
+beta-endorphin
+kynurenic acid
+quinolinic acid
+3-hydroxybutyric acid
+glucose
+amino acids
+natural killer cell
+protein c
+protein s human
+transfer factor
+immunologic factors
+growth substances
+growth inhibitors
+chloride ion
+phosphate ion
+sodium cation
+potassium cation
+calcium cation
+magnesium cation
+# not substances a person takes: gases and elements that in web text are just air/chemistry
+water
+oxygen
+hydrogen
+helium
+neon
+argon
+medical air
+""")
+
+# Foods, allergen-extract sources, dyes and other DrugBank/MeSH "substances" that are not
+# taken for an effect on the body (DrugBank lists allergenic extracts of foods and animals,
+# and colour additives).  Matched against the lower-cased display name.
+NON_DRUG_CANONICALS = _lines("""
+american chestnut
+american hazelnut
+apple fruit oil
+atlantic cod
+atlantic halibut
+atlantic mackerel
+atlantic salmon
+avocado
+barley malt
+barley malt syrup
+bean
+beef liver
+beet
+bird pepper
+black olive
+black pepper
+black sea bass
+black walnut
+black-eyed pea
+blackberry
+blue crab
+blueberry
+brazil nut
+capsicum
+caraway seed
+cardamom
+cashew
+cashew fruit
+catfish
+channel catfish
+chickpea
+chinese cinnamon
+cocoa
+cocoa butter
+cod, unspecified
+coffee bean
+common carp
+concord grape
+cotton
+cotton seed
+cow milk
+crab leg
+cultivated mushroom
+egg white
+egg yolk
+elm
+english sole
+english walnut
+european pilchard
+fennel
+field mushroom
+flounder
+goat milk
+grain mill dust
+green bell pepper
+green olive
+house dust
+kale
+kidney bean
+lamb
+lima bean
+lime (citrus)
+lobster
+mustard greens
+mustard seed
+northern brown shrimp
+northern pike
+oat
+olive oil
+oyster
+palm oil
+peach
+poppy seed
+poultry
+pumpkin
+rainbow trout
+red bell pepper
+red king crab
+red pepper
+red snapper
+rice
+rice bran
+rosemary
+sage
+salmon, unspecified
+sea salt
+sesame oil
+sesame seed
+shea butter
+shrimp
+skim milk
+snail, unspecified
+sour cherry
+starch, corn
+string bean
+sunflower seed
+sweet cherry
+sweet potato
+tea leaf
+tobacco leaf
+tuna
+vanilla
+wheat
+wheat bran
+white catfish
+white fish
+white mustard seed
+white pepper
+wine grape
+yeast
+yellowfin tuna
+honey
+peanut oil
+coconut oil
+opilio crab
+influenza virus type b
+human colostrum
+bos taurus colostrum
+pearl (hyriopsis cumingii)
+amber
+graphite
+silver oxide
+sarracenia purpurea
+# colour additives / stains / pigments
+soot
+light green sf yellowish
+scarlet red
+eosine i bluish
+eosine yellowish-(ys)
+quinoline yellow ws
+rhodamine 6g
+brilliant blue g
+brilliant green cation
+methyl red
+reactive red 1 dye
+acid yellow 54 free acid
+ferric oxide
+phthalocyanine
+patent blue
+# template debris in the source
+template:infobox drug/testcases2
+template:infobox drug/testcases9
+""")
+
+# Botanical parts and animal/allergen sources written as "Genus species part" (DrugBank
+# allergenic extracts and homeopathic stock: "Felis catus hair", "Betula lenta pollen",
+# "Cassia fistula fruit").  Their English synonyms are things like "cat hair", "tea tree",
+# "state of return", "golden shower fruit".  Herbal remedies that matter in health web
+# text (aloe vera, green tea extract, ashwagandha ...) are listed in extra_drugs.tsv.
+_NON_DRUG_NAME = re.compile(
+    r"^[a-z]+ [a-z]+(?: (?:subsp|var|f)\. [a-z.-]+)*"
+    r" (?:whole|fruit|seed|leaf|root|top|flower|flowering top|bark|root bark|stem|tuber"
+    r"|pollen|hair|skin|dander|feathers?|flesh|epithelium|flower bud|fiber|resin|leaf oil"
+    r"|peel|rhizome|venom|venom protein|shell|stomach|placenta)$"
+    r"|\b(?:pollen|dander|hair|feathers?|skin)(?: extract)?$"
+)
+_NON_DRUG_NAME_EXCEPTIONS = frozenset({"bee pollen"})
+
+# DrugBank also lists moulds, pathogenic bacteria, mites and insects (allergenic extracts,
+# vaccine antigens).  As DRUG entries their names would tag infections and allergens
+# ("candida albicans", "escherichia coli", "house dust mite").  Probiotic strains stay.
+_NON_DRUG_GENERA = (
+    "absidia acheta acremonium acrothecium aedes alternaria apiospora aspergillus "
+    "aureobasidium blatella bordetella botrytis caenorhabditis camponotus candida "
+    "cephalosporium chaetomium chrysonilia cladosporium clonostachys clostridium "
+    "coccidioides cochliobolus colletotrichum corynebacterium cryptosporidium "
+    "ctenocephalides culex curvularia dendryphiella dermatophagoides epicoccum "
+    "epidermophyton escherichia eurotium fusarium geotrichum gibberella haematonectria "
+    "helminthosporium humicola hypomyces khuskia listeria microascus microsporum mucor "
+    "musca mycocladus mycogone myrothecium neurospora paecilomyces passalora penicillium "
+    "periplaneta phoma phycomyces pleospora pseudomonas puccinia rhizopus rhodotorula "
+    "sarocladium shigella sitotroga solenopsis sporisorium sporotrichum stachybotrys "
+    "stemphylium streptococcus streptomyces syncephalastrum tetracoccosporium "
+    "thermomyces thermus tilletia trichoderma trichophyton trichosporon trichothecium "
+    "ustilago verticillium vibrio"
+).split()
+_NON_DRUG_ORGANISM = re.compile(r"^(?:%s) [a-z]" % "|".join(_NON_DRUG_GENERA) + r"|^bacillus cereus$")
+_NON_DRUG_ORGANISM_EXCEPTIONS = frozenset({
+    "escherichia coli strain nissle 1917",   # probiotic
+    "streptococcus thermophilus",            # probiotic
+    "streptococcus salivarius",              # probiotic
+})
 
 # Single surface forms dropped from otherwise kept drug concepts, because in web text the
 # form names the body's own molecule or a generic substance rather than a treatment.
-ENDOGENOUS_SURFACES = frozenset("""
-""".split("\n")) - {""}
+ENDOGENOUS_SURFACES = _lines("""
+# physiological names of kept concepts (the drug itself keeps its pharmaceutical names)
+l-adrenaline
+norepinephrine
+noradrenaline
+nor-adrenaline
+levarterenol
+cortisol
+vasopressin
+arginine vasopressin
+insulin-like growth factor 1
+hydrogen oxide
+sterile water
+purified water
+""")
 
 # ---------------------------------------------------------------------------------------
 # CONDITION-specific filters
@@ -182,13 +694,94 @@ ENDOGENOUS_SURFACES = frozenset("""
 CONDITION_TREES = ("C", "F03")
 
 # Non-C/F03 descriptors that are health states/symptoms under the guidelines.
-CONDITION_EXTRA_CANONICALS = frozenset("""
-""".split("\n")) - {""}
+CONDITION_EXTRA_CANONICALS = _lines("""
+anxiety
+depression
+delusions
+suicidal ideation
+psychological distress
+stress, psychological
+panic
+irritable mood
+burnout, psychological
+internet addiction disorder
+technology addiction
+behavior, addictive
+self-injurious behavior
+compulsive behavior
+obsessive behavior
+dental anxiety
+performance anxiety
+test anxiety
+climate anxiety
+affective symptoms
+behavioral symptoms
+paranoid behavior
+depersonalization
+aberrant motor behavior in dementia
+child reactive disorders
+koro
+""")
 
 # Generic or non-condition forms that the C tree nevertheless contains
 # (signs-and-symptoms scaffolding, measurements, events).
-CONDITION_STOPLIST = frozenset("""
-""".split("\n")) - {""}
+CONDITION_STOPLIST = _lines("""
+body weight
+birth weight
+body weight change
+body weight changes
+body temperature change
+body temperature changes
+body remains
+human remains
+animal remains
+disease resistance
+clinical course
+animal disease model
+animal disease models
+genetic risk score
+genetic risk scores
+cancer site
+cancer sites
+cancer by site
+cancer by sites
+angle class i
+angle class ii
+angle class iii
+angle cancer
+blast phase
+cancer-free margin
+cancer deposit
+job demands
+signs and symptoms
+symptoms and signs
+water stress
+research-related injury
+research-related injuries
+research related injuries
+""")
+
+
+# Surface shapes that are research/registry codes or catalogue strings rather than names a
+# web article would use; as tokens they collide with ordinary text ("at 10", "st-36",
+# "il-2", "t-20", "6-mp", "d&c red no. 27").  Applied to drug surfaces only.
+_DRUG_CODE_SHAPES = (
+    re.compile(r"^[a-z]{1,3}[- ]?\d[\d-]*[a-z]?$"),     # t-20, il-12, st 36, h-56-28
+    re.compile(r"^\d+[- ]?[a-z]{1,2}$"),                 # 6-mp, 5-fc, 8 ag
+    re.compile(r"^[a-z]+-\d+$"),                         # android-10, iron-56, theo-24
+    re.compile(r"(?:^| )\d+(?: |$)"),                    # any free-standing number token
+    re.compile(r"^(?:[a-z]\.){2,}[a-z]?\.?$"),          # b.a.l., e.p.o.
+    re.compile(r"[&=\[\]\"]|''|\bno\.\s?\d"),           # d&c ..., work=..., [ii], no.2
+    re.compile(r"(?:^| )(?:effect|effects)$"),           # "anti-anxiety effects" (MeSH action)
+    re.compile(r"(?:^| )receptors?$"),                   # receptors are not drugs
+)
+_CODE_SHAPE_EXCEPTIONS = frozenset({"omega-3", "omega-6", "omega-9"})
+
+
+def drug_code_shape(s: str) -> bool:
+    if s in _CODE_SHAPE_EXCEPTIONS:
+        return False
+    return any(p.search(s) for p in _DRUG_CODE_SHAPES)
 
 
 _HAS_ALPHA = re.compile(r"[a-z]", re.IGNORECASE)
@@ -228,21 +821,37 @@ def build_drugs(data: dict, extra_excluded: set[str], stats: collections.Counter
     canon = data["drug_canonical_to_data"]
     variants = data["drug_variant_to_canonical"]
 
-    def keep_concept(key: str) -> bool:
+    def keep_concept(key: str, drugbank_keys: set) -> bool:
         rec = canon[key]
-        if key in ENDOGENOUS_CANONICALS:
-            stats["drug concepts dropped: endogenous"] += 1
+        name = (rec.get("name") or key).lower()
+        if key in ENDOGENOUS_CANONICALS or name in ENDOGENOUS_CANONICALS:
+            stats["drug concepts dropped: endogenous / not a taken substance"] += 1
+            return False
+        if name in NON_DRUG_CANONICALS or key in NON_DRUG_CANONICALS:
+            stats["drug concepts dropped: food / dye / debris"] += 1
+            return False
+        if _NON_DRUG_ORGANISM.search(name) and name not in _NON_DRUG_ORGANISM_EXCEPTIONS:
+            stats["drug concepts dropped: micro-organism / insect / mite"] += 1
+            return False
+        if _NON_DRUG_NAME.search(name) and name not in _NON_DRUG_NAME_EXCEPTIONS:
+            stats["drug concepts dropped: botanical part / allergen source"] += 1
             return False
         if rec.get("drugbank_id") or rec.get("medline_plus_id") or rec.get("nhs_url"):
             return True
         if rec.get("mesh_id"):
             if any(t.startswith(MESH_DRUG_TREES) for t in rec.get("mesh_tree", ())):
                 return True
+            if key in MESH_DRUG_CONCEPTS:
+                return True
+            m = _SALT_FORM.match(key)
+            if m and m.group(1) in drugbank_keys:
+                return True
             stats["drug concepts dropped: MeSH-only outside drug branches"] += 1
             return False
         return True  # Wikipedia drug-infobox entries without ids (combinations, vaccines)
 
-    kept = {k for k in canon if keep_concept(k)}
+    drugbank_keys = {k for k, r in canon.items() if r.get("drugbank_id")}
+    kept = {k for k in canon if keep_concept(k, drugbank_keys)}
     stats["drug concepts in source"] = len(canon)
     stats["drug concepts kept"] = len(kept)
 
@@ -261,6 +870,9 @@ def build_drugs(data: dict, extra_excluded: set[str], stats: collections.Counter
         s = clean_surface(v)
         if s is None:
             stats["drug surfaces dropped: junk/stoplist"] += 1
+            continue
+        if drug_code_shape(s):
+            stats["drug surfaces dropped: code / catalogue shape"] += 1
             continue
         if s in ENDOGENOUS_SURFACES or s in extra_excluded:
             stats["drug surfaces dropped: endogenous / not_entities"] += 1
@@ -312,6 +924,32 @@ def build_conditions(data: dict, extra_excluded: set[str], stats: collections.Co
     return rows
 
 
+def report_unused_entries(drug_data: dict, disease_data: dict) -> None:
+    """Warn about list entries that match nothing (typos, or the source changed)."""
+    dc = drug_data["drug_canonical_to_data"]
+    drug_names = set(dc) | {(r.get("name") or k).lower() for k, r in dc.items()}
+    cc = disease_data["disease_canonical_to_data"]
+    cond_names = set(cc)
+    raw_surfaces = {" ".join(v.lower().split()) for v in drug_data["drug_variant_to_canonical"]}
+    raw_surfaces |= {" ".join(v.lower().split()) for v in disease_data["disease_variant_to_canonical"]}
+    for r in dc.values():
+        raw_surfaces |= {" ".join(v.lower().split()) for v in r.get("synonyms", ()) or ()}
+    checks = (
+        ("ENDOGENOUS_CANONICALS", ENDOGENOUS_CANONICALS, drug_names),
+        ("NON_DRUG_CANONICALS", NON_DRUG_CANONICALS, drug_names),
+        ("MESH_DRUG_CONCEPTS", MESH_DRUG_CONCEPTS, drug_names),
+        ("CONDITION_EXTRA_CANONICALS", CONDITION_EXTRA_CANONICALS, cond_names),
+        ("COMMON_WORD_STOPLIST", COMMON_WORD_STOPLIST, raw_surfaces),
+        ("ENDOGENOUS_SURFACES", ENDOGENOUS_SURFACES, raw_surfaces),
+        ("CONDITION_STOPLIST", CONDITION_STOPLIST, raw_surfaces),
+    )
+    for label, entries, universe in checks:
+        unused = sorted(entries - universe)
+        if unused:
+            print(f"note: {label} entries matching nothing in the source: {unused}",
+                  file=sys.stderr)
+
+
 def write_tsv(path: Path, rows: dict) -> int:
     lines = [f"{s}\t{name}\t{ident}\n" for s, (name, ident) in sorted(rows.items())]
     path.write_text("".join(lines), encoding="utf-8", newline="\n")
@@ -361,6 +999,8 @@ def main(argv=None) -> int:
     stats: collections.Counter = collections.Counter()
     drugs = build_drugs(drug_data, excluded, stats)
     conditions = build_conditions(disease_data, excluded, stats)
+
+    report_unused_entries(drug_data, disease_data)
 
     # A surface in both lists is ambiguous; keep it only where it belongs.
     for s in sorted(set(drugs) & set(conditions)):
