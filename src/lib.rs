@@ -20,9 +20,13 @@ pub mod ingest;       // inputs → RawArticle
 pub mod clean;        // raw → cleaned text + meta + alignment
 pub mod segment;      // text → sentence spans
 pub mod lexicon;      // shipped word lists and gazetteers, loaded once
+pub mod encode;       // sentences → word pieces → padded batches
+pub mod runtime;      // rust-bert/libtorch: load, predict (the only `use rust_bert`)
 pub mod tag;          // annotation components, one file each
 pub mod assemble;     // Doc → Record (healthclaims/1), bytes → code points
 pub mod write;        // Record → JSONL
 pub mod progress;     // indicatif progress on stderr, or nothing
 pub mod pipeline;     // ordered stages, rayon, deterministic output
+pub mod train;        // `train`: fine-tune encoder + heads on ../shared/data
+pub mod eval;         // `eval`: held-out scores of the shipped model
 pub mod cli;          // flags → Config → run

@@ -1,0 +1,138 @@
+//! Sentences → model inputs. Word-piece tokenisation with the shipped `tokenizer.json` (HF
+//! `tokenizers`; its default 128-token padding/truncation is switched off), byte offsets of every
+//! piece into its sentence, and length-sorted batches padded only to the longest member.
+
+use anyhow::{Context, Result};
+use std::path::Path;
+use tch::{Device, Kind, Tensor};
+
+/// Word pieces of one text (no [CLS]/[SEP]: `Batch::new` adds them).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Pieces {
+    pub ids: Vec<i64>,
+    /// Byte offsets of each piece in the text it came from.
+    pub offsets: Vec<(usize, usize)>,
+    /// Index of the whitespace/punctuation-delimited word each piece belongs to.
+    pub words: Vec<u32>,
+}
+
+impl Pieces {
+    pub fn len(&self) -> usize {
+        self.ids.len()
+    }
+    pub fn is_empty(&self) -> bool {
+        self.ids.is_empty()
+    }
+    /// Split into windows of at most `max` pieces, cutting between words where possible.
+    pub fn windows(&self, max: usize) -> Vec<Pieces> {
+        let mut out = Vec::new();
+        let mut start = 0;
+        while start < self.len() {
+            let mut end = (start + max).min(self.len());
+            if end < self.len() {
+                // back off to a word start so no word is split across windows
+                let mut e = end;
+                while e > start + 1 && self.words[e] == self.words[e - 1] {
+                    e -= 1;
+                }
+                if e > start + 1 {
+                    end = e;
+                }
+            }
+            out.push(Pieces {
+                ids: self.ids[start..end].to_vec(),
+                offsets: self.offsets[start..end].to_vec(),
+                words: self.words[start..end].to_vec(),
+            });
+            start = end;
+        }
+        out
+    }
+}
+
+pub struct Encoder {
+    tokenizer: tokenizers::Tokenizer,
+    pub cls_id: i64,
+    pub sep_id: i64,
+    pub pad_id: i64,
+}
+
+impl Encoder {
+    pub fn from_file(path: &Path) -> Result<Self> {
+        let mut tokenizer = tokenizers::Tokenizer::from_file(path)
+            .map_err(|e| anyhow::anyhow!("{e}"))
+            .with_context(|| format!("cannot load tokenizer {}", path.display()))?;
+        tokenizer.with_padding(None);
+        tokenizer
+            .with_truncation(None)
+            .map_err(|e| anyhow::anyhow!("{e}"))
+            .context("cannot disable truncation")?;
+        let id = |t: &str| -> Result<i64> {
+            tokenizer.token_to_id(t).map(i64::from).with_context(|| format!("tokenizer has no {t} token"))
+        };
+        Ok(Encoder { cls_id: id("[CLS]")?, sep_id: id("[SEP]")?, pad_id: id("[PAD]")?, tokenizer })
+    }
+
+    /// Word pieces of `text` with byte offsets into it.
+    pub fn pieces(&self, text: &str) -> Result<Pieces> {
+        let enc = self.tokenizer.encode(text, false).map_err(|e| anyhow::anyhow!("tokenizer: {e}"))?;
+        let mut p = Pieces { ids: Vec::with_capacity(enc.len()), offsets: Vec::with_capacity(enc.len()), words: Vec::new() };
+        for ((&id, &off), w) in enc.get_ids().iter().zip(enc.get_offsets()).zip(enc.get_word_ids()) {
+            p.ids.push(i64::from(id));
+            p.offsets.push(off);
+            p.words.push(w.unwrap_or(u32::MAX));
+        }
+        Ok(p)
+    }
+}
+
+/// A padded batch: `[CLS] pieces [SEP] [PAD]…`, with the attention mask.
+pub struct Batch {
+    pub input_ids: Tensor,
+    pub mask: Tensor,
+    /// Pieces per row (without [CLS]/[SEP]).
+    pub lens: Vec<usize>,
+    pub width: usize,
+}
+
+impl Batch {
+    pub fn new(enc: &Encoder, rows: &[&Pieces], device: Device) -> Batch {
+        let width = rows.iter().map(|p| p.len()).max().unwrap_or(0) + 2;
+        let mut ids = vec![enc.pad_id; rows.len() * width];
+        let mut mask = vec![0i64; rows.len() * width];
+        for (r, p) in rows.iter().enumerate() {
+            let row = &mut ids[r * width..(r + 1) * width];
+            row[0] = enc.cls_id;
+            row[1..=p.len()].copy_from_slice(&p.ids);
+            row[p.len() + 1] = enc.sep_id;
+            mask[r * width..r * width + p.len() + 2].fill(1);
+        }
+        let shape = [rows.len() as i64, width as i64];
+        Batch {
+            input_ids: Tensor::from_slice(&ids).view(shape).to_device(device),
+            mask: Tensor::from_slice(&mask).view(shape).to_kind(Kind::Int64).to_device(device),
+            lens: rows.iter().map(|p| p.len()).collect(),
+            width,
+        }
+    }
+}
+
+/// Group row indices into batches of similar length: sort by length, then cut into batches
+/// of at most `max_rows` rows and at most `max_tokens` padded tokens.
+pub fn length_batches(lens: &[usize], max_rows: usize, max_tokens: usize) -> Vec<Vec<usize>> {
+    let mut order: Vec<usize> = (0..lens.len()).collect();
+    order.sort_by_key(|&i| (lens[i], i));
+    let mut out: Vec<Vec<usize>> = Vec::new();
+    let mut cur: Vec<usize> = Vec::new();
+    for i in order {
+        let width = lens[i] + 2;
+        if !cur.is_empty() && (cur.len() == max_rows || (cur.len() + 1) * width > max_tokens) {
+            out.push(std::mem::take(&mut cur));
+        }
+        cur.push(i);
+    }
+    if !cur.is_empty() {
+        out.push(cur);
+    }
+    out
+}

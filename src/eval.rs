@@ -1,0 +1,200 @@
+//! `healthclaims eval`: scores of the shipped model on held-out test splits that training never
+//! sees (train/data.rs defines the splits): BC5CDR and NCBI-disease entity F1 (exact span),
+//! BioScope uncertain-sentence and cue F1, Yu 2019 claim-strength macro-F1, web-synthetic
+//! held-out articles. Prints a Markdown table (the model card's) and optionally JSON.
+
+use crate::doc::{ClaimStrength, EntityLabel};
+use crate::runtime::{Model, SentencePrediction};
+use crate::train::data::{self, Example};
+use anyhow::Result;
+use serde::Serialize;
+use std::collections::BTreeMap;
+use std::path::Path;
+
+#[derive(Debug, Clone, Copy, Default, Serialize, PartialEq)]
+pub struct Prf {
+    pub tp: usize,
+    pub fp: usize,
+    pub fn_: usize,
+}
+
+impl Prf {
+    pub fn add(&mut self, o: Prf) {
+        self.tp += o.tp;
+        self.fp += o.fp;
+        self.fn_ += o.fn_;
+    }
+    pub fn p(&self) -> f64 {
+        ratio(self.tp, self.tp + self.fp)
+    }
+    pub fn r(&self) -> f64 {
+        ratio(self.tp, self.tp + self.fn_)
+    }
+    pub fn f1(&self) -> f64 {
+        let (p, r) = (self.p(), self.r());
+        if p + r == 0.0 {
+            0.0
+        } else {
+            2.0 * p * r / (p + r)
+        }
+    }
+    /// Exact-match counts of two span sets.
+    pub fn of_sets<T: Ord + Clone>(gold: &[T], pred: &[T]) -> Prf {
+        let g: std::collections::BTreeSet<T> = gold.iter().cloned().collect();
+        let p: std::collections::BTreeSet<T> = pred.iter().cloned().collect();
+        let tp = g.intersection(&p).count();
+        Prf { tp, fp: p.len() - tp, fn_: g.len() - tp }
+    }
+}
+
+fn ratio(a: usize, b: usize) -> f64 {
+    if b == 0 {
+        0.0
+    } else {
+        a as f64 / b as f64
+    }
+}
+
+/// One benchmark line of the report.
+#[derive(Debug, Clone, Serialize)]
+pub struct Score {
+    pub task: String,
+    pub metric: String,
+    pub value: f64,
+    pub n: usize,
+    pub target: Option<f64>,
+}
+
+fn predict_all(model: &Model, ex: &[Example]) -> Result<Vec<SentencePrediction>> {
+    let texts: Vec<&str> = ex.iter().map(|e| e.text.as_str()).collect();
+    let mut out = Vec::with_capacity(texts.len());
+    for chunk in texts.chunks(512) {
+        out.extend(model.predict(chunk)?);
+    }
+    Ok(out)
+}
+
+/// Entity exact-span counts per label.
+pub fn entity_counts(ex: &[Example], preds: &[SentencePrediction], labels: &[EntityLabel]) -> BTreeMap<EntityLabel, Prf> {
+    let mut m: BTreeMap<EntityLabel, Prf> = BTreeMap::new();
+    for (e, p) in ex.iter().zip(preds) {
+        let Some(gold) = &e.entities else { continue };
+        for &l in labels {
+            let g: Vec<(usize, usize)> = gold.iter().filter(|x| x.2 == l).map(|x| (x.0, x.1)).collect();
+            let s: Vec<(usize, usize)> = p.entities.iter().filter(|x| x.1 == l).map(|x| (x.0.start, x.0.end)).collect();
+            m.entry(l).or_default().add(Prf::of_sets(&g, &s));
+        }
+    }
+    m
+}
+
+/// Macro-F1 over the given classes of (gold, predicted) pairs.
+pub fn macro_f1(pairs: &[(ClaimStrength, ClaimStrength)], classes: &[ClaimStrength]) -> f64 {
+    let f: Vec<f64> = classes
+        .iter()
+        .map(|&c| {
+            let tp = pairs.iter().filter(|(g, p)| *g == c && *p == c).count();
+            let fp = pairs.iter().filter(|(g, p)| *g != c && *p == c).count();
+            let fn_ = pairs.iter().filter(|(g, p)| *g == c && *p != c).count();
+            Prf { tp, fp, fn_ }.f1()
+        })
+        .collect();
+    f.iter().sum::<f64>() / f.len().max(1) as f64
+}
+
+/// Run every benchmark; `data_dir` is ../shared/data.
+pub fn evaluate(model: &Model, data_dir: &Path, quick: bool) -> Result<Vec<Score>> {
+    let mut scores = Vec::new();
+    let cap = |mut v: Vec<Example>, n: usize| {
+        if quick {
+            v.truncate(n);
+        }
+        v
+    };
+    // BC5CDR test
+    let bc = cap(data::load_iob(&data_dir.join("bc5cdr/iob/test.tsv"), data::Corpus::Bc5cdr, data::bc5cdr_label)?, 400);
+    let bp = predict_all(model, &bc)?;
+    let m = entity_counts(&bc, &bp, &EntityLabel::ALL);
+    let mut all = Prf::default();
+    for (l, name, target) in [(EntityLabel::Drug, "chemical", 89.0), (EntityLabel::Condition, "disease", 80.0)] {
+        let c = m.get(&l).copied().unwrap_or_default();
+        all.add(c);
+        scores.push(Score { task: "BC5CDR test".into(), metric: format!("{name} F1"), value: 100.0 * c.f1(), n: c.tp + c.fn_, target: Some(target) });
+    }
+    scores.push(Score { task: "BC5CDR test".into(), metric: "combined micro-F1".into(), value: 100.0 * all.f1(), n: all.tp + all.fn_, target: Some(85.0) });
+    // NCBI-disease test
+    let nc = cap(data::load_iob(&data_dir.join("ncbi-disease/iob/test.tsv"), data::Corpus::Ncbi, data::ncbi_label)?, 300);
+    let np = predict_all(model, &nc)?;
+    let c = entity_counts(&nc, &np, &[EntityLabel::Condition]).get(&EntityLabel::Condition).copied().unwrap_or_default();
+    scores.push(Score { task: "NCBI-disease test".into(), metric: "disease F1".into(), value: 100.0 * c.f1(), n: c.tp + c.fn_, target: None });
+    // BioScope test
+    let bs = cap(data::load_bioscope(&data_dir.join("bioscope/bioscope_sentences.jsonl"), "test")?, 400);
+    let bsp = predict_all(model, &bs)?;
+    let mut sent = Prf::default();
+    let mut cue = Prf::default();
+    for (e, p) in bs.iter().zip(&bsp) {
+        let g = e.hedged == Some(true);
+        let s = p.hedged >= 0.5;
+        sent.add(Prf { tp: usize::from(g && s), fp: usize::from(!g && s), fn_: usize::from(g && !s) });
+        let gc: Vec<(usize, usize)> = e.cues.clone().unwrap_or_default();
+        let sc: Vec<(usize, usize)> = p.cues.iter().map(|c| (c.start, c.end)).collect();
+        cue.add(Prf::of_sets(&gc, &sc));
+    }
+    scores.push(Score { task: "BioScope test".into(), metric: "uncertain-sentence F1".into(), value: 100.0 * sent.f1(), n: sent.tp + sent.fn_, target: Some(88.0) });
+    scores.push(Score { task: "BioScope test".into(), metric: "cue F1 (exact)".into(), value: 100.0 * cue.f1(), n: cue.tp + cue.fn_, target: None });
+    // Yu 2019 held-out fifth
+    let yu = cap(data::load_yu(&data_dir.join("causal-language-yu2019/pubmed_causal_language_use.csv"), true)?, 300);
+    let yp = predict_all(model, &yu)?;
+    let pairs: Vec<(ClaimStrength, ClaimStrength)> = yu.iter().zip(&yp).map(|(e, p)| (e.claim.unwrap_or_default(), p.claim_label().0)).collect();
+    scores.push(Score { task: "Yu 2019 (held-out fifth)".into(), metric: "macro-F1 (4 classes)".into(), value: macro_f1(&pairs, &ClaimStrength::ALL), n: pairs.len(), target: Some(0.86) });
+    // web-synthetic held-out articles
+    let web = data::load_web(&data_dir.join("web-synthetic/corpus"), &data_dir.join("web-synthetic/gold"), |d| !data::web_train_doc(d))?;
+    let wp = predict_all(model, &web)?;
+    let m = entity_counts(&web, &wp, &EntityLabel::ALL);
+    for (l, name) in [(EntityLabel::Drug, "DRUG exact F1"), (EntityLabel::Condition, "CONDITION exact F1")] {
+        let c = m.get(&l).copied().unwrap_or_default();
+        scores.push(Score { task: "web-synthetic c06–c20".into(), metric: name.into(), value: 100.0 * c.f1(), n: c.tp + c.fn_, target: None });
+    }
+    let mut hs = Prf::default();
+    for (e, p) in web.iter().zip(&wp) {
+        let (g, s) = (e.hedged == Some(true), p.hedged >= 0.5);
+        hs.add(Prf { tp: usize::from(g && s), fp: usize::from(!g && s), fn_: usize::from(g && !s) });
+    }
+    scores.push(Score { task: "web-synthetic c06–c20".into(), metric: "hedged-sentence F1".into(), value: 100.0 * hs.f1(), n: hs.tp + hs.fn_, target: None });
+    let pairs: Vec<(ClaimStrength, ClaimStrength)> = web.iter().zip(&wp).map(|(e, p)| (e.claim.unwrap_or_default(), p.claim_label().0)).collect();
+    scores.push(Score { task: "web-synthetic c06–c20".into(), metric: "claim macro-F1 (4 classes)".into(), value: macro_f1(&pairs, &ClaimStrength::ALL), n: pairs.len(), target: None });
+    Ok(scores)
+}
+
+/// The scores as a Markdown table.
+pub fn markdown(scores: &[Score]) -> String {
+    let mut s = String::from("| task | metric | score | target | n (gold) |\n|---|---|---|---|---|\n");
+    for x in scores {
+        let fmt = |v: f64| if v <= 1.0 { format!("{v:.3}") } else { format!("{v:.1}") };
+        s.push_str(&format!(
+            "| {} | {} | {} | {} | {} |\n",
+            x.task,
+            x.metric,
+            fmt(x.value),
+            x.target.map(|t| format!("≥ {}", fmt(t))).unwrap_or_else(|| "–".into()),
+            x.n
+        ));
+    }
+    s
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn prf_and_macro_f1() {
+        let p = Prf::of_sets(&[(0, 1), (2, 3)], &[(0, 1), (4, 5)]);
+        assert_eq!((p.tp, p.fp, p.fn_), (1, 1, 1));
+        assert!((p.f1() - 0.5).abs() < 1e-9);
+        use ClaimStrength::*;
+        let pairs = [(None, None), (DirectCausal, DirectCausal), (Correlational, None)];
+        let f = macro_f1(&pairs, &[None, DirectCausal]);
+        assert!((f - (0.8 + 1.0) / 2.0).abs() < 1e-9, "{f}");
+    }
+}

@@ -1,0 +1,387 @@
+//! The transformer: rust-bert's BERT encoder (all-MiniLM-L6-v2, fine-tuned here) with one shared
+//! pass feeding every head — entity BIO tags (DRUG, CONDITION), hedge-cue BIO tags, and the
+//! sentence heads `hedged` and claim strength. Loads the shipped weights once; predicts word-level
+//! spans (byte offsets into each sentence) and sentence probabilities, batch by batch under
+//! `no_grad`. The only module that uses `rust_bert`.
+
+use crate::doc::{ClaimStrength, EntityLabel};
+use crate::encode::{length_batches, Batch, Encoder, Pieces};
+use anyhow::{bail, Context, Result};
+use rust_bert::bert::{BertConfig, BertEmbeddings, BertModel};
+use rust_bert::Config;
+use serde::{Deserialize, Serialize};
+use std::path::{Path, PathBuf};
+use tch::{nn, nn::Module, Device, Kind, Tensor};
+
+/// Entity tags, in head order.
+pub const ENTITY_TAGS: [&str; 5] = ["O", "B-DRUG", "I-DRUG", "B-CONDITION", "I-CONDITION"];
+/// Hedge-cue tags, in head order.
+pub const CUE_TAGS: [&str; 3] = ["O", "B-HEDGE", "I-HEDGE"];
+/// Claim strengths, in head order.
+pub const CLAIM_LABELS: [ClaimStrength; 4] = ClaimStrength::ALL;
+
+/// Longest piece window the encoder sees (positions 0..512 exist; shorter is faster).
+pub const MAX_PIECES: usize = 126;
+
+/// `heads.json`: the label maps the weights were trained with, checked at load, and provenance.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct HeadsConfig {
+    pub name: String,
+    pub version: String,
+    pub entity_tags: Vec<String>,
+    pub cue_tags: Vec<String>,
+    pub claim_labels: Vec<ClaimStrength>,
+    /// Free-form training provenance (seed, data, steps) written by `train`.
+    #[serde(default)]
+    pub training: serde_json::Value,
+}
+
+impl HeadsConfig {
+    pub fn current(name: &str, version: &str, training: serde_json::Value) -> Self {
+        HeadsConfig {
+            name: name.into(),
+            version: version.into(),
+            entity_tags: ENTITY_TAGS.iter().map(|s| s.to_string()).collect(),
+            cue_tags: CUE_TAGS.iter().map(|s| s.to_string()).collect(),
+            claim_labels: CLAIM_LABELS.to_vec(),
+            training,
+        }
+    }
+
+    /// The weights' label maps must be the ones this code decodes.
+    pub fn check(&self) -> Result<()> {
+        if self.entity_tags != ENTITY_TAGS || self.cue_tags != CUE_TAGS || self.claim_labels != CLAIM_LABELS {
+            bail!(
+                "model label maps {:?} / {:?} / {:?} do not match this build ({:?} / {:?} / {:?})",
+                self.entity_tags,
+                self.cue_tags,
+                self.claim_labels,
+                ENTITY_TAGS,
+                CUE_TAGS,
+                CLAIM_LABELS
+            );
+        }
+        Ok(())
+    }
+}
+
+/// Encoder + heads.
+pub struct Network {
+    pub bert: BertModel<BertEmbeddings>,
+    entity: nn::Linear,
+    cue: nn::Linear,
+    hedged: nn::Linear,
+    claim: nn::Linear,
+    dropout: f64,
+}
+
+/// Raw logits of every head for a batch.
+pub struct Logits {
+    /// [B, T, 5] over pieces incl. [CLS]/[SEP].
+    pub entity: Tensor,
+    /// [B, T, 3]
+    pub cue: Tensor,
+    /// [B, 2]
+    pub hedged: Tensor,
+    /// [B, 4]
+    pub claim: Tensor,
+}
+
+impl Network {
+    /// `root`: where the BERT variables live (HF names: `embeddings.…`, `encoder.…`); heads go
+    /// under `heads.…`.
+    pub fn new(root: &nn::Path, config: &BertConfig) -> Network {
+        let h = config.hidden_size;
+        let heads = root / "heads";
+        Network {
+            bert: BertModel::new_with_optional_pooler(root, config, false),
+            entity: nn::linear(&heads / "entity", h, ENTITY_TAGS.len() as i64, Default::default()),
+            cue: nn::linear(&heads / "cue", h, CUE_TAGS.len() as i64, Default::default()),
+            hedged: nn::linear(&heads / "hedged", h, 2, Default::default()),
+            claim: nn::linear(&heads / "claim", h, CLAIM_LABELS.len() as i64, Default::default()),
+            dropout: config.hidden_dropout_prob,
+        }
+    }
+
+    pub fn forward_t(&self, batch: &Batch, train: bool) -> Result<Logits> {
+        let out = self
+            .bert
+            .forward_t(Some(&batch.input_ids), Some(&batch.mask), None, None, None, None, None, train)
+            .map_err(|e| anyhow::anyhow!("encoder forward pass: {e}"))?;
+        let hidden = out.hidden_state.dropout(self.dropout, train);
+        // Sentence vector: mean over real tokens (how MiniLM sentence embeddings were trained).
+        let m = batch.mask.to_kind(hidden.kind()).unsqueeze(-1);
+        let pooled = (&hidden * &m).sum_dim_intlist([1i64].as_slice(), false, hidden.kind())
+            / m.sum_dim_intlist([1i64].as_slice(), false, hidden.kind()).clamp_min(1.0);
+        Ok(Logits {
+            entity: self.entity.forward(&hidden),
+            cue: self.cue.forward(&hidden),
+            hedged: self.hedged.forward(&pooled),
+            claim: self.claim.forward(&pooled),
+        })
+    }
+}
+
+/// A word-level span predicted in one sentence (byte offsets into that sentence).
+#[derive(Debug, Clone, PartialEq)]
+pub struct SpanPrediction {
+    pub start: usize,
+    pub end: usize,
+    pub score: f32,
+}
+
+/// What the model says about one sentence.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct SentencePrediction {
+    pub entities: Vec<(SpanPrediction, EntityLabel)>,
+    pub cues: Vec<SpanPrediction>,
+    /// P(hedged).
+    pub hedged: f32,
+    /// P(strength), in `CLAIM_LABELS` order.
+    pub claim: [f32; 4],
+}
+
+impl SentencePrediction {
+    pub fn claim_label(&self) -> (ClaimStrength, f32) {
+        let (i, p) = self.claim.iter().enumerate().fold((0, f32::MIN), |a, (i, &p)| if p > a.1 { (i, p) } else { a });
+        (CLAIM_LABELS[i], p)
+    }
+}
+
+/// Inference settings (rust-bert style: a `Default` overridden with `..Default::default()`).
+#[derive(Debug, Clone)]
+pub struct RuntimeConfig {
+    pub model_dir: PathBuf,
+    pub device: Device,
+    /// Rows per batch.
+    pub batch_rows: usize,
+    /// Padded tokens per batch.
+    pub batch_tokens: usize,
+    /// libtorch intra-op threads (0: leave libtorch's default).
+    pub torch_threads: usize,
+}
+
+impl Default for RuntimeConfig {
+    fn default() -> Self {
+        RuntimeConfig { model_dir: default_model_dir(), device: Device::Cpu, batch_rows: 64, batch_tokens: 4096, torch_threads: 0 }
+    }
+}
+
+/// `HEALTHCLAIMS_MODEL` if set, else `models/healthclaims-minilm` beside the executable's
+/// project (found by walking up from the executable), else relative to the working directory.
+pub fn default_model_dir() -> PathBuf {
+    if let Some(p) = std::env::var_os("HEALTHCLAIMS_MODEL") {
+        return PathBuf::from(p);
+    }
+    let rel = Path::new("models").join("healthclaims-minilm");
+    if let Ok(exe) = std::env::current_exe() {
+        for dir in exe.ancestors().skip(1) {
+            let cand = dir.join(&rel);
+            if cand.join("heads.json").exists() {
+                return cand;
+            }
+        }
+    }
+    rel
+}
+
+pub struct Model {
+    pub vs: nn::VarStore,
+    pub net: Network,
+    pub encoder: Encoder,
+    pub heads: HeadsConfig,
+    config: RuntimeConfig,
+}
+
+impl Model {
+    /// Load weights (fp16 on disk, fp32 for CPU inference), tokenizer and label maps.
+    pub fn load(config: RuntimeConfig) -> Result<Model> {
+        let dir = &config.model_dir;
+        let heads: HeadsConfig = serde_json::from_slice(
+            &std::fs::read(dir.join("heads.json")).with_context(|| format!("cannot read model from {}", dir.display()))?,
+        )
+        .context("heads.json")?;
+        heads.check()?;
+        let bert_config = BertConfig::from_file(dir.join("config.json"));
+        let encoder = Encoder::from_file(&dir.join("tokenizer.json"))?;
+        let mut vs = nn::VarStore::new(config.device);
+        let net = Network::new(&vs.root(), &bert_config);
+        vs.load(dir.join("model.safetensors")).with_context(|| format!("cannot load weights from {}", dir.display()))?;
+        vs.float();
+        vs.freeze();
+        if config.torch_threads > 0 {
+            tch::set_num_threads(config.torch_threads as i32);
+        }
+        Ok(Model { vs, net, encoder, heads, config })
+    }
+
+    /// Predict every sentence (texts are independent). Long sentences are cut into windows of
+    /// `MAX_PIECES` pieces whose predictions are joined.
+    pub fn predict(&self, sentences: &[&str]) -> Result<Vec<SentencePrediction>> {
+        // pieces per sentence, and windows
+        let mut rows: Vec<(usize, Pieces)> = Vec::new();
+        for (i, s) in sentences.iter().enumerate() {
+            let p = self.encoder.pieces(s)?;
+            if p.is_empty() {
+                continue;
+            }
+            for w in p.windows(MAX_PIECES) {
+                rows.push((i, w));
+            }
+        }
+        let mut out = vec![SentencePrediction::default(); sentences.len()];
+        let mut windows_seen = vec![0usize; sentences.len()];
+        let lens: Vec<usize> = rows.iter().map(|(_, p)| p.len()).collect();
+        for batch_ix in length_batches(&lens, self.config.batch_rows, self.config.batch_tokens) {
+            let pieces: Vec<&Pieces> = batch_ix.iter().map(|&r| &rows[r].1).collect();
+            let batch = Batch::new(&self.encoder, &pieces, self.config.device);
+            let logits = tch::no_grad(|| self.net.forward_t(&batch, false))?;
+            let ent = logits.entity.softmax(-1, Kind::Float).to_device(Device::Cpu);
+            let cue = logits.cue.softmax(-1, Kind::Float).to_device(Device::Cpu);
+            let hedged = logits.hedged.softmax(-1, Kind::Float).to_device(Device::Cpu);
+            let claim = logits.claim.softmax(-1, Kind::Float).to_device(Device::Cpu);
+            for (b, &r) in batch_ix.iter().enumerate() {
+                let (si, p) = &rows[r];
+                let pred = &mut out[*si];
+                let n = p.len();
+                let ent_rows = probs_rows(&ent.get(b as i64), n);
+                let cue_rows = probs_rows(&cue.get(b as i64), n);
+                for (span, tag) in decode_bio(p, &ent_rows) {
+                    let label = if tag == 0 { EntityLabel::Drug } else { EntityLabel::Condition };
+                    pred.entities.push((span, label));
+                }
+                pred.cues.extend(decode_bio(p, &cue_rows).into_iter().map(|(s, _)| s));
+                let h: Vec<f32> = Vec::<f32>::try_from(hedged.get(b as i64)).unwrap_or_default();
+                let c: Vec<f32> = Vec::<f32>::try_from(claim.get(b as i64)).unwrap_or_default();
+                // windows of one sentence: keep the max P(hedged) and the mean claim distribution
+                let k = windows_seen[*si] as f32;
+                pred.hedged = pred.hedged.max(h.get(1).copied().unwrap_or(0.0));
+                for (j, v) in c.iter().enumerate().take(4) {
+                    pred.claim[j] = (pred.claim[j] * k + v) / (k + 1.0);
+                }
+                windows_seen[*si] += 1;
+            }
+        }
+        for p in &mut out {
+            p.entities.sort_by_key(|(s, _)| s.start);
+            p.cues.sort_by_key(|s| s.start);
+        }
+        Ok(out)
+    }
+}
+
+/// Probability rows for pieces 1..=n (skipping [CLS]) of one batch row.
+fn probs_rows(t: &Tensor, n: usize) -> Vec<Vec<f32>> {
+    let t = t.narrow(0, 1, n as i64);
+    let flat: Vec<f32> = Vec::<f32>::try_from(t.flatten(0, -1)).unwrap_or_default();
+    let k = flat.len() / n.max(1);
+    flat.chunks(k.max(1)).map(|c| c.to_vec()).collect()
+}
+
+/// BIO decoding over whole words: each word takes the tag of its first piece; a span is a B word
+/// followed by I words of the same type (an I after O starts a span). Tag columns are
+/// `O, B-t0, I-t0, B-t1, I-t1, …`; returns spans with their type index `t` and mean word score.
+pub fn decode_bio(p: &Pieces, probs: &[Vec<f32>]) -> Vec<(SpanPrediction, usize)> {
+    let mut out: Vec<(SpanPrediction, usize)> = Vec::new();
+    let mut cur: Option<(usize, usize, usize, f32, usize)> = None; // start, end, type, score sum, words
+    let mut i = 0;
+    while i < p.len() {
+        // the word: pieces i..j
+        let mut j = i + 1;
+        while j < p.len() && p.words[j] == p.words[i] && p.words[i] != u32::MAX {
+            j += 1;
+        }
+        let row = &probs[i];
+        let (tag, score) = row.iter().enumerate().fold((0, f32::MIN), |a, (k, &v)| if v > a.1 { (k, v) } else { a });
+        let (ws, we) = (p.offsets[i].0, p.offsets[j - 1].1);
+        if tag == 0 {
+            if let Some((s, e, t, sum, n)) = cur.take() {
+                out.push((SpanPrediction { start: s, end: e, score: sum / n as f32 }, t));
+            }
+        } else {
+            let typ = (tag - 1) / 2;
+            let begin = (tag - 1) % 2 == 0;
+            match cur.as_mut() {
+                Some((_, e, t, sum, n)) if !begin && *t == typ => {
+                    *e = we;
+                    *sum += score;
+                    *n += 1;
+                }
+                _ => {
+                    if let Some((s, e, t, sum, n)) = cur.take() {
+                        out.push((SpanPrediction { start: s, end: e, score: sum / n as f32 }, t));
+                    }
+                    cur = Some((ws, we, typ, score, 1));
+                }
+            }
+        }
+        i = j;
+    }
+    if let Some((s, e, t, sum, n)) = cur {
+        out.push((SpanPrediction { start: s, end: e, score: sum / n as f32 }, t));
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn pieces(words: &[(&str, usize)]) -> Pieces {
+        // (piece text, word index), offsets consecutive with a space between words
+        let mut p = Pieces { ids: vec![], offsets: vec![], words: vec![] };
+        let mut pos = 0;
+        let mut last = usize::MAX;
+        for (t, w) in words {
+            if last != usize::MAX && *w != last {
+                pos += 1;
+            }
+            p.ids.push(0);
+            p.offsets.push((pos, pos + t.len()));
+            p.words.push(*w as u32);
+            pos += t.len();
+            last = *w;
+        }
+        p
+    }
+
+    fn onehot(tag: usize, k: usize) -> Vec<f32> {
+        (0..k).map(|i| if i == tag { 0.9 } else { 0.1 / (k as f32 - 1.0) }).collect()
+    }
+
+    #[test]
+    fn bio_decoding_merges_pieces_into_words_and_spans() {
+        // "low dose nal ##trex ##one helps mig ##raine"
+        let p = pieces(&[("low", 0), ("dose", 1), ("nal", 2), ("trex", 2), ("one", 2), ("helps", 3), ("mig", 4), ("raine", 4)]);
+        let tags = [1, 2, 2, 0, 0, 0, 3, 4];
+        let probs: Vec<Vec<f32>> = tags.iter().map(|&t| onehot(t, 5)).collect();
+        let spans = decode_bio(&p, &probs);
+        assert_eq!(spans.len(), 2);
+        assert_eq!((spans[0].0.start, spans[0].0.end, spans[0].1), (0, 19, 0));
+        assert_eq!((spans[1].0.start, spans[1].0.end, spans[1].1), (26, 34, 1));
+        assert!((spans[0].0.score - 0.9).abs() < 1e-6);
+    }
+
+    #[test]
+    fn bio_decoding_starts_span_on_stray_inside_tag_and_splits_on_type_change() {
+        let p = pieces(&[("a", 0), ("b", 1), ("c", 2)]);
+        let probs: Vec<Vec<f32>> = [2, 4, 0].iter().map(|&t| onehot(t, 5)).collect();
+        let spans = decode_bio(&p, &probs);
+        assert_eq!(spans.iter().map(|s| s.1).collect::<Vec<_>>(), vec![0, 1]);
+    }
+
+    #[test]
+    fn windows_do_not_split_words() {
+        let p = pieces(&[("a", 0), ("b", 1), ("b2", 1), ("b3", 1), ("c", 2)]);
+        let w = p.windows(3);
+        assert_eq!(w.iter().map(|x| x.len()).collect::<Vec<_>>(), vec![1, 3, 1]);
+    }
+
+    #[test]
+    fn heads_config_rejects_foreign_label_maps() {
+        let mut h = HeadsConfig::current("m", "1", serde_json::Value::Null);
+        assert!(h.check().is_ok());
+        h.entity_tags.swap(1, 3);
+        assert!(h.check().is_err());
+    }
+}

@@ -1,0 +1,331 @@
+//! `healthclaims train`: fine-tune the MiniLM encoder and all heads on ../shared/data, in Rust
+//! with tch: AdamW, linear warm-up then linear decay, fixed seed, length-bucketed batches, one
+//! multi-task loss (each corpus supervises only the heads it annotates). Writes fp16
+//! safetensors, `config.json`, `heads.json` and `tokenizer.json` into the model folder.
+
+pub mod data;
+pub mod templates;
+
+use crate::doc::{ClaimStrength, EntityLabel};
+use crate::encode::{Batch, Encoder, Pieces};
+use crate::runtime::{HeadsConfig, Network, CLAIM_LABELS, MAX_PIECES};
+use anyhow::{bail, Context, Result};
+use data::{Corpus, Example};
+use rand::prelude::*;
+use rand::rngs::StdRng;
+use rust_bert::bert::BertConfig;
+use rust_bert::Config;
+use std::path::PathBuf;
+use std::time::Instant;
+use tch::{nn, nn::OptimizerConfig, Device, Kind, Reduction, Tensor};
+
+#[derive(Debug, Clone)]
+pub struct TrainConfig {
+    /// ../shared/data
+    pub data_dir: PathBuf,
+    /// Folder with the base encoder: config.json, model.safetensors, tokenizer.json.
+    pub base_dir: PathBuf,
+    pub out_dir: PathBuf,
+    pub seed: u64,
+    pub epochs: f64,
+    pub lr: f64,
+    pub warmup: f64,
+    pub weight_decay: f64,
+    pub batch_rows: usize,
+    pub batch_tokens: usize,
+    pub threads: usize,
+    /// Fraction of BioScope's certain sentences kept (they dominate it).
+    pub bioscope_certain: f64,
+    /// Times the web-synthetic training articles are repeated per epoch.
+    pub web_repeat: usize,
+    /// Template sentences filled from the gazetteers.
+    pub template_sentences: usize,
+    /// Corpora to leave out (for ablations).
+    pub exclude: Vec<Corpus>,
+}
+
+impl Default for TrainConfig {
+    fn default() -> Self {
+        TrainConfig {
+            data_dir: PathBuf::from("../shared/data"),
+            base_dir: PathBuf::from(".cache/encoder"),
+            out_dir: PathBuf::from("models/healthclaims-minilm"),
+            seed: 20261122,
+            epochs: 2.0,
+            lr: 1e-4,
+            warmup: 0.06,
+            weight_decay: 0.01,
+            batch_rows: 32,
+            batch_tokens: 2048,
+            threads: 2,
+            bioscope_certain: 0.5,
+            web_repeat: 3,
+            template_sentences: 1500,
+            exclude: vec![],
+        }
+    }
+}
+
+/// The training mix (see data.rs for the splits).
+pub fn training_examples(cfg: &TrainConfig, rng: &mut StdRng) -> Result<Vec<Example>> {
+    let d = &cfg.data_dir;
+    let mut ex = Vec::new();
+    let want = |c: Corpus| !cfg.exclude.contains(&c);
+    if want(Corpus::Bc5cdr) {
+        for split in ["train", "devel"] {
+            ex.extend(data::load_iob(&d.join(format!("bc5cdr/iob/{split}.tsv")), Corpus::Bc5cdr, data::bc5cdr_label)?);
+        }
+    }
+    if want(Corpus::Ncbi) {
+        for split in ["train", "devel"] {
+            ex.extend(data::load_iob(&d.join(format!("ncbi-disease/iob/{split}.tsv")), Corpus::Ncbi, data::ncbi_label)?);
+        }
+    }
+    if want(Corpus::Bioscope) {
+        let bs = data::load_bioscope(&d.join("bioscope/bioscope_sentences.jsonl"), "train")?;
+        ex.extend(bs.into_iter().filter(|e| e.hedged == Some(true) || rng.gen_bool(cfg.bioscope_certain)));
+    }
+    if want(Corpus::Yu) {
+        ex.extend(data::load_yu(&d.join("causal-language-yu2019/pubmed_causal_language_use.csv"), false)?);
+    }
+    if want(Corpus::Web) {
+        let web = data::load_web(&d.join("web-synthetic/corpus"), &d.join("web-synthetic/gold"), data::web_train_doc)?;
+        for _ in 0..cfg.web_repeat {
+            ex.extend(web.iter().cloned());
+        }
+    }
+    if want(Corpus::Gazetteer) && cfg.template_sentences > 0 {
+        ex.extend(templates::generate(cfg.template_sentences, rng)?);
+    }
+    Ok(ex)
+}
+
+/// Token targets for one head: for each piece, the BIO tag index of the span covering it
+/// (`B` on the first piece of the span, `I` after), or -100 where the corpus has no labels.
+fn piece_targets(p: &Pieces, spans: Option<&[(usize, usize, usize)]>) -> Vec<i64> {
+    let Some(spans) = spans else { return vec![-100; p.len()] };
+    p.offsets
+        .iter()
+        .map(|&(s, e)| {
+            match spans.iter().find(|sp| sp.0 < e.max(s + 1) && s < sp.1) {
+                Some(&(ss, _, typ)) => (1 + 2 * typ + usize::from(s > ss)) as i64,
+                None => 0,
+            }
+        })
+        .collect()
+}
+
+struct Prepared {
+    pieces: Pieces,
+    entity: Vec<i64>,
+    cue: Vec<i64>,
+    hedged: i64,
+    claim: i64,
+}
+
+fn prepare(enc: &Encoder, ex: &Example) -> Result<Option<Prepared>> {
+    let mut pieces = enc.pieces(&ex.text)?;
+    if pieces.is_empty() {
+        return Ok(None);
+    }
+    if pieces.len() > MAX_PIECES {
+        pieces = pieces.windows(MAX_PIECES).swap_remove(0);
+    }
+    let ents: Option<Vec<(usize, usize, usize)>> = ex.entities.as_ref().map(|v| {
+        v.iter().map(|&(s, e, l)| (s, e, if l == EntityLabel::Drug { 0 } else { 1 })).collect()
+    });
+    let cues: Option<Vec<(usize, usize, usize)>> = ex.cues.as_ref().map(|v| v.iter().map(|&(s, e)| (s, e, 0)).collect());
+    Ok(Some(Prepared {
+        entity: piece_targets(&pieces, ents.as_deref()),
+        cue: piece_targets(&pieces, cues.as_deref()),
+        hedged: ex.hedged.map(i64::from).unwrap_or(-100),
+        claim: ex.claim.map(|c| CLAIM_LABELS.iter().position(|&x| x == c).unwrap_or(0) as i64).unwrap_or(-100),
+        pieces,
+    }))
+}
+
+/// Token targets padded like `Batch` ([CLS] and [SEP]/padding get -100).
+fn token_target_tensor(rows: &[&Prepared], width: usize, pick: fn(&Prepared) -> &Vec<i64>) -> (Tensor, usize) {
+    let mut t = vec![-100i64; rows.len() * width];
+    let mut n = 0;
+    for (r, p) in rows.iter().enumerate() {
+        for (i, &v) in pick(p).iter().enumerate() {
+            t[r * width + 1 + i] = v;
+            n += usize::from(v >= 0);
+        }
+    }
+    (Tensor::from_slice(&t).view([rows.len() as i64, width as i64]), n)
+}
+
+fn masked_ce(logits: &Tensor, targets: &Tensor, classes: i64) -> Tensor {
+    logits.view([-1, classes]).cross_entropy_loss::<Tensor>(&targets.view([-1]), None, Reduction::Mean, -100, 0.0)
+}
+
+/// Train and write the model folder. Returns the number of optimizer steps.
+pub fn train(cfg: &TrainConfig) -> Result<usize> {
+    let started = Instant::now();
+    tch::manual_seed(cfg.seed as i64);
+    tch::set_num_threads(cfg.threads as i32);
+    let mut rng = StdRng::seed_from_u64(cfg.seed);
+    let base = &cfg.base_dir;
+    for f in ["config.json", "model.safetensors", "tokenizer.json"] {
+        if !base.join(f).exists() {
+            bail!("base encoder file {} is missing (scripts/setup.sh --train installs it)", base.join(f).display());
+        }
+    }
+    let enc = Encoder::from_file(&base.join("tokenizer.json"))?;
+    let examples = training_examples(cfg, &mut rng)?;
+    let mut counts = std::collections::BTreeMap::new();
+    for e in &examples {
+        *counts.entry(format!("{:?}", e.corpus)).or_insert(0usize) += 1;
+    }
+    eprintln!("train: {} examples {:?}", examples.len(), counts);
+    let prepared: Vec<Prepared> = examples.iter().filter_map(|e| prepare(&enc, e).transpose()).collect::<Result<_>>()?;
+
+    let bert_config = BertConfig::from_file(base.join("config.json"));
+    let mut vs = nn::VarStore::new(Device::Cpu);
+    let net = Network::new(&vs.root(), &bert_config);
+    let missing = vs.load_partial(base.join("model.safetensors")).context("cannot load the base encoder")?;
+    if missing.iter().any(|m| !m.starts_with("heads.")) {
+        bail!("base encoder lacks variables: {missing:?}");
+    }
+    vs.float();
+    // The word-embedding matrix (11.7M of 22.7M parameters) stays frozen: faster steps, and
+    // vocabulary the corpora never show keeps its pre-trained meaning.
+    for (name, t) in vs.variables() {
+        if name.starts_with("embeddings.word_embeddings") {
+            let _ = t.set_requires_grad(false);
+        }
+    }
+    let mut opt = nn::AdamW { wd: cfg.weight_decay, ..Default::default() }.build(&vs, cfg.lr)?;
+
+    let lens: Vec<usize> = prepared.iter().map(|p| p.pieces.len()).collect();
+    let epochs_whole = cfg.epochs.ceil() as usize;
+    let mut plan: Vec<Vec<usize>> = Vec::new();
+    for _ in 0..epochs_whole {
+        plan.extend(epoch_batches(&lens, cfg, &mut rng));
+    }
+    let per_epoch = plan.len() / epochs_whole.max(1);
+    let total_steps = ((per_epoch as f64) * cfg.epochs).round() as usize;
+    plan.truncate(total_steps);
+    let warm = ((total_steps as f64) * cfg.warmup).max(1.0);
+    eprintln!("train: {} steps ({} per epoch), seed {}", total_steps, per_epoch, cfg.seed);
+    let mut seen = 0usize;
+    let mut ema = 0.0f64;
+    for (step, rows_ix) in plan.iter().enumerate() {
+        let lr = if (step as f64) < warm {
+            cfg.lr * (step as f64 + 1.0) / warm
+        } else {
+            cfg.lr * ((total_steps - step) as f64 / (total_steps as f64 - warm).max(1.0)).max(0.0)
+        };
+        opt.set_lr(lr);
+        let rows: Vec<&Prepared> = rows_ix.iter().map(|&i| &prepared[i]).collect();
+        let pieces: Vec<&Pieces> = rows.iter().map(|p| &p.pieces).collect();
+        let batch = Batch::new(&enc, &pieces, Device::Cpu);
+        let logits = net.forward_t(&batch, true)?;
+        let mut loss = Tensor::zeros([], (Kind::Float, Device::Cpu));
+        let (ent_t, n_ent) = token_target_tensor(&rows, batch.width, |p| &p.entity);
+        if n_ent > 0 {
+            loss = loss + masked_ce(&logits.entity, &ent_t, 5);
+        }
+        let (cue_t, n_cue) = token_target_tensor(&rows, batch.width, |p| &p.cue);
+        if n_cue > 0 {
+            loss = loss + masked_ce(&logits.cue, &cue_t, 3);
+        }
+        let hedged: Vec<i64> = rows.iter().map(|p| p.hedged).collect();
+        if hedged.iter().any(|&h| h >= 0) {
+            loss = loss + 0.5 * masked_ce(&logits.hedged, &Tensor::from_slice(&hedged), 2);
+        }
+        let claim: Vec<i64> = rows.iter().map(|p| p.claim).collect();
+        if claim.iter().any(|&c| c >= 0) {
+            loss = loss + masked_ce(&logits.claim, &Tensor::from_slice(&claim), 4);
+        }
+        opt.backward_step(&loss);
+        let l = loss.double_value(&[]);
+        ema = if step == 0 { l } else { 0.98 * ema + 0.02 * l };
+        seen += rows.len();
+        if step % 50 == 0 || step + 1 == total_steps {
+            let secs = started.elapsed().as_secs_f64();
+            let rate = seen as f64 / secs;
+            let eta = (total_steps - step - 1) as f64 * secs / (step + 1) as f64;
+            eprintln!("step {:>5}/{} loss {:.4} lr {:.2e}  {:.1} sentences/s  elapsed {:.0}s  eta {:.0}s", step + 1, total_steps, ema, lr, rate, secs, eta);
+        }
+    }
+    let training = serde_json::json!({
+        "seed": cfg.seed, "epochs": cfg.epochs, "steps": total_steps, "lr": cfg.lr, "warmup": cfg.warmup,
+        "weight_decay": cfg.weight_decay, "batch_rows": cfg.batch_rows, "batch_tokens": cfg.batch_tokens,
+        "bioscope_certain": cfg.bioscope_certain, "web_repeat": cfg.web_repeat,
+        "template_sentences": cfg.template_sentences, "examples": counts,
+        "exclude": cfg.exclude.iter().map(|c| format!("{c:?}")).collect::<Vec<_>>(),
+        "seconds": started.elapsed().as_secs(), "threads": cfg.threads,
+    });
+    save(&mut vs, cfg, training)?;
+    eprintln!("train: done in {:.1} min → {}", started.elapsed().as_secs_f64() / 60.0, cfg.out_dir.display());
+    Ok(total_steps)
+}
+
+/// One epoch's batches: shuffle, sort by length inside pools of 50 batches, cut, shuffle batches.
+fn epoch_batches(lens: &[usize], cfg: &TrainConfig, rng: &mut StdRng) -> Vec<Vec<usize>> {
+    let mut order: Vec<usize> = (0..lens.len()).collect();
+    order.shuffle(rng);
+    let mut batches = Vec::new();
+    for pool in order.chunks(cfg.batch_rows * 50) {
+        let mut pool = pool.to_vec();
+        pool.sort_by_key(|&i| lens[i]);
+        let mut cur: Vec<usize> = Vec::new();
+        for i in pool {
+            let width = lens[i] + 2;
+            if !cur.is_empty() && (cur.len() == cfg.batch_rows || (cur.len() + 1) * width > cfg.batch_tokens) {
+                batches.push(std::mem::take(&mut cur));
+            }
+            cur.push(i);
+        }
+        if !cur.is_empty() {
+            batches.push(cur);
+        }
+    }
+    batches.shuffle(rng);
+    batches
+}
+
+fn save(vs: &mut nn::VarStore, cfg: &TrainConfig, training: serde_json::Value) -> Result<()> {
+    let out = &cfg.out_dir;
+    std::fs::create_dir_all(out).with_context(|| format!("cannot create {}", out.display()))?;
+    vs.half();
+    vs.save(out.join("model.safetensors")).context("cannot save weights")?;
+    vs.float();
+    std::fs::copy(cfg.base_dir.join("config.json"), out.join("config.json"))?;
+    std::fs::copy(cfg.base_dir.join("tokenizer.json"), out.join("tokenizer.json"))?;
+    let heads = HeadsConfig::current("healthclaims-minilm", env!("CARGO_PKG_VERSION"), training);
+    std::fs::write(out.join("heads.json"), serde_json::to_vec_pretty(&heads)?)?;
+    Ok(())
+}
+
+/// Claim strength from a head index (for evaluation code).
+pub fn claim_of(i: usize) -> ClaimStrength {
+    CLAIM_LABELS[i]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn piece_targets_mark_begin_and_inside() {
+        let p = Pieces { ids: vec![0; 4], offsets: vec![(0, 3), (3, 6), (7, 10), (11, 14)], words: vec![0, 0, 1, 2] };
+        assert_eq!(piece_targets(&p, Some(&[(0, 6, 1), (11, 14, 0)])), vec![3, 4, 0, 1]);
+        assert_eq!(piece_targets(&p, None), vec![-100; 4]);
+    }
+
+    #[test]
+    fn epoch_batches_cover_every_example_once() {
+        let lens: Vec<usize> = (0..1000).map(|i| 5 + i % 60).collect();
+        let cfg = TrainConfig { batch_rows: 16, batch_tokens: 512, ..Default::default() };
+        let mut rng = StdRng::seed_from_u64(1);
+        let b = epoch_batches(&lens, &cfg, &mut rng);
+        let mut all: Vec<usize> = b.iter().flatten().copied().collect();
+        all.sort();
+        assert_eq!(all, (0..1000).collect::<Vec<_>>());
+        assert!(b.iter().all(|x| x.len() <= 16 && x.iter().map(|&i| lens[i] + 2).max().unwrap() * x.len() <= 512));
+    }
+}
