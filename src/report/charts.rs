@@ -57,6 +57,16 @@ pub fn label(s: &str, max: usize) -> String {
     }
 }
 
+/// The far edge of category `i` of `n` on a segmented axis over `0..=n-1` (the last one is the
+/// axis end: `Exact(n)` lies outside the range).
+fn segment_end(i: usize, n: usize) -> SegmentValue<usize> {
+    if i + 1 >= n {
+        SegmentValue::Last
+    } else {
+        SegmentValue::Exact(i + 1)
+    }
+}
+
 fn pct(v: f64) -> String {
     format!("{:.0}%", v * 100.0)
 }
@@ -80,7 +90,7 @@ pub fn rate_over_time(months: &[String], all: &[Option<f64>], series: &[(String,
             .margin(12)
             .x_label_area_size(40)
             .y_label_area_size(64)
-            .build_cartesian_2d((0..n).into_segmented(), 0f64..1f64)
+            .build_cartesian_2d((0..n - 1).into_segmented(), 0f64..1f64)
             .map_err(err)?;
         let month_label = |v: &SegmentValue<usize>| match v {
             SegmentValue::CenterOf(i) | SegmentValue::Exact(i) => months.get(*i).cloned().unwrap_or_default(),
@@ -161,7 +171,7 @@ pub fn stacked_bars(
             .margin(12)
             .x_label_area_size(40)
             .y_label_area_size(64)
-            .build_cartesian_2d((0..n).into_segmented(), 0u64..top)
+            .build_cartesian_2d((0..n - 1).into_segmented(), 0u64..top)
             .map_err(err)?;
         let cat_label = |v: &SegmentValue<usize>| match v {
             SegmentValue::CenterOf(i) | SegmentValue::Exact(i) => label(categories.get(*i).map(String::as_str).unwrap_or(""), 16),
@@ -191,7 +201,7 @@ pub fn stacked_bars(
                     continue;
                 }
                 let mut r = Rectangle::new(
-                    [(SegmentValue::Exact(i), base[i]), (SegmentValue::Exact(i + 1), base[i] + v)],
+                    [(SegmentValue::Exact(i), base[i]), (segment_end(i, n), base[i] + v)],
                     color.filled(),
                 );
                 r.set_margin(0, 0, gap, gap);
@@ -227,7 +237,7 @@ pub fn rate_bars(items: &[(String, f64, u64)], x_desc: &str, unit: &str) -> Resu
             .margin_right(110)
             .x_label_area_size(44)
             .y_label_area_size((longest * 8 + 16).clamp(60, 260))
-            .build_cartesian_2d(0f64..1f64, (0..n).into_segmented())
+            .build_cartesian_2d(0f64..1f64, (0..n - 1).into_segmented())
             .map_err(err)?;
         // Row 0 is drawn at the top: category index k holds item n-1-k.
         let row_label = |v: &SegmentValue<usize>| match v {
@@ -253,7 +263,7 @@ pub fn rate_bars(items: &[(String, f64, u64)], x_desc: &str, unit: &str) -> Resu
             .draw_series(items.iter().enumerate().map(|(rank, (_, rate, _))| {
                 let k = n - 1 - rank;
                 let mut r = Rectangle::new(
-                    [(0.0, SegmentValue::Exact(k)), (rate.clamp(0.0, 1.0).max(0.004), SegmentValue::Exact(k + 1))],
+                    [(0.0, SegmentValue::Exact(k)), (rate.clamp(0.0, 1.0).max(0.004), segment_end(k, n))],
                     color.filled(),
                 );
                 r.set_margin(4, 4, 0, 0);
@@ -310,6 +320,42 @@ mod tests {
         assert_eq!(count(&c.svg, "circle"), 7);
         assert!(c.svg.contains("2026-02") && c.svg.contains("a.com") && c.svg.contains("All sources"));
         assert!(c.svg.starts_with("<svg"));
+    }
+
+    /// Coordinates of the `<circle>`s (cx, cy) of an SVG.
+    fn circles(svg: &str) -> Vec<(i64, i64)> {
+        svg.split("<circle ")
+            .skip(1)
+            .map(|c| {
+                let attr = |name: &str| c.split(&format!("{name}=\"")).nth(1).unwrap().split('"').next().unwrap().parse::<i64>().unwrap();
+                (attr("cx"), attr("cy"))
+            })
+            .collect()
+    }
+
+    #[test]
+    fn one_month_and_one_bar_draw_inside_the_chart() {
+        let months = vec!["2026-01".to_string()];
+        let c = rate_over_time(&months, &[Some(0.5)], &[]).unwrap().unwrap();
+        let (cx, cy) = circles(&c.svg)[0];
+        assert!((100..(WIDTH - LEGEND) as i64).contains(&cx) && (20..HEIGHT as i64 - 40).contains(&cy), "{cx},{cy}");
+        let c = stacked_bars(&months, &[("x".into(), PALETTE[0], vec![2])], "y", "x").unwrap().unwrap();
+        assert!(!c.svg.contains("2147483647") && !c.svg.contains("-2147483648"));
+        let c = rate_bars(&[("a".into(), 0.5, 2)], "x", "s").unwrap().unwrap();
+        assert!(!c.svg.contains("2147483647") && !c.svg.contains("-2147483648"));
+    }
+
+    #[test]
+    fn one_label_per_month_and_points_in_order() {
+        let months: Vec<String> = ["2026-01", "2026-02"].map(String::from).to_vec();
+        let c = rate_over_time(&months, &[Some(0.0), Some(1.0)], &[]).unwrap().unwrap();
+        let pts = circles(&c.svg);
+        assert_eq!(pts.len(), 3, "two data points and one legend dot");
+        // Later month to the right, higher rate higher up (smaller y).
+        assert!(pts[1].0 > pts[0].0 && pts[1].1 < pts[0].1, "{pts:?}");
+        for m in &months {
+            assert_eq!(c.svg.split("<text ").filter(|t| t.contains(&format!(">\n{m}"))).count(), 1, "label {m}");
+        }
     }
 
     #[test]

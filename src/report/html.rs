@@ -109,13 +109,18 @@ figure svg{max-width:100%;height:auto;display:block}
 figcaption,.note{color:var(--muted);font-size:13px;margin-top:6px}
 .empty{color:var(--muted);font-style:italic;padding:18px 0}
 table{border-collapse:collapse;width:100%;font-size:14px}
-th,td{text-align:left;padding:6px 8px;border-bottom:1px solid var(--line);vertical-align:top}
-th{font-weight:600;color:var(--muted);font-size:12px;text-transform:uppercase;letter-spacing:.03em}
-td.n,th.n{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}
+th,td{text-align:left;padding:6px 7px;border-bottom:1px solid var(--line);vertical-align:top}
+th{font-weight:600;color:var(--muted);font-size:12.5px;line-height:1.3}
+td.n,th.n{text-align:right;font-variant-numeric:tabular-nums}
+td.n{white-space:nowrap}
+td.k{white-space:nowrap}
+.scroll{overflow-x:auto}
+td blockquote{min-width:240px}
 tbody tr:nth-child(even){background:#fafbfc}
 blockquote{margin:0;font-style:italic}
 a{color:var(--accent)}
-.where a{margin-right:8px;white-space:nowrap}
+.where{min-width:220px}
+.where a,.where span{display:inline-block;margin-right:8px}
 ol.appendix li{margin:0 0 12px}
 ol.appendix li:target{background:#fff6d6;outline:2px solid #edc948;border-radius:4px}
 .meta{color:var(--muted);font-size:13px}
@@ -216,7 +221,7 @@ fn figure(h: &mut String, id: &str, chart: Option<Chart>, caption: &str, empty: 
 }
 
 fn hedging_chart(h: &mut String, agg: &Aggregate, opts: &HtmlOptions) -> Result<()> {
-    h.push_str("<section>\n<h2>Hedging rate over time, per source</h2>\n");
+    h.push_str("<section id=\"hedging-over-time\">\n<h2>Hedging rate over time, per source</h2>\n");
     let months: Vec<String> = agg.dated_months().into_iter().map(String::from).collect();
     let all: Vec<Option<f64>> = months.iter().map(|m| agg.by_month[m].hedged_rate()).collect();
     // Sources with the most dated articles get their own line.
@@ -256,7 +261,7 @@ fn hedging_chart(h: &mut String, agg: &Aggregate, opts: &HtmlOptions) -> Result<
 }
 
 fn strength_chart(h: &mut String, agg: &Aggregate) -> Result<()> {
-    h.push_str("<section>\n<h2>Claim strength mix</h2>\n");
+    h.push_str("<section id=\"claim-strength\">\n<h2>Claim strength mix</h2>\n");
     let months: Vec<String> = month_order(agg).into_iter().map(String::from).collect();
     let names = ["direct causal", "conditional causal", "correlational"];
     let stacks: Vec<(String, plotters::style::RGBColor, Vec<u64>)> = (0..3)
@@ -277,7 +282,7 @@ fn strength_chart(h: &mut String, agg: &Aggregate) -> Result<()> {
 use super::aggregate as agg;
 
 fn drug_chart(h: &mut String, agg: &Aggregate, opts: &HtmlOptions) -> Result<()> {
-    h.push_str("<section>\n<h2>Top drugs by hedging rate</h2>\n");
+    h.push_str("<section id=\"top-drugs\">\n<h2>Top drugs by hedging rate</h2>\n");
     let top = agg.top_hedged(EntityLabel::Drug, opts.min_sentences, opts.top);
     let items: Vec<(String, f64, u64)> =
         top.iter().map(|s| (s.name.clone(), s.hedged_rate().unwrap_or(0.0), s.sentences)).collect();
@@ -310,7 +315,7 @@ fn quotes_table<'a>(h: &mut String, agg: &'a Aggregate, opts: &HtmlOptions) -> V
         h.push_str("<p class=\"empty\">No unsupported quotes found.</p>\n</section>\n");
         return cited;
     }
-    h.push_str("<table>\n<thead><tr><th class=\"n\">#</th><th>Quote</th><th>Speaker</th><th class=\"n\">Cited</th><th class=\"n\">Articles</th><th>Where</th></tr></thead>\n<tbody>\n");
+    h.push_str("<div class=\"scroll\"><table>\n<thead><tr><th class=\"n\">#</th><th>Quote</th><th>Speaker</th><th class=\"n\">Cited</th><th class=\"n\">Articles</th><th>Where</th></tr></thead>\n<tbody>\n");
     for (i, q) in top.iter().enumerate() {
         let mut places = String::new();
         for p in &q.places {
@@ -337,7 +342,7 @@ fn quotes_table<'a>(h: &mut String, agg: &'a Aggregate, opts: &HtmlOptions) -> V
             places
         );
     }
-    h.push_str("</tbody>\n</table>\n");
+    h.push_str("</tbody>\n</table></div>\n");
     let _ = writeln!(
         h,
         "<p class=\"note\">Quotes the tagger found no checkable support for, grouped by text; {} distinct in all (see unsupported_quotes.csv).</p>",
@@ -363,13 +368,13 @@ fn group_table(h: &mut String, title: &str, id: &str, key: &str, rows: Vec<(&str
     }
     let _ = writeln!(
         h,
-        "<table>\n<thead><tr><th>{}</th><th class=\"n\">Articles</th><th class=\"n\">Errors</th><th class=\"n\">Sentences</th><th class=\"n\">Hedged</th><th class=\"n\">Direct</th><th class=\"n\">Conditional</th><th class=\"n\">Correlational</th><th class=\"n\">Unsupported quotes / 1k words</th></tr></thead>\n<tbody>",
+        "<div class=\"scroll\"><table>\n<thead><tr><th>{}</th><th class=\"n\">Articles</th><th class=\"n\">Errors</th><th class=\"n\">Sentences</th><th class=\"n\">Hedged rate</th><th class=\"n\">Direct claims</th><th class=\"n\">Conditional</th><th class=\"n\">Correlational</th><th class=\"n\">Unsupported quotes / 1k words</th></tr></thead>\n<tbody>",
         esc(key)
     );
     for (name, m) in rows.iter().take(MAX_ROWS) {
         let _ = writeln!(
             h,
-            "<tr><td>{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td></tr>",
+            "<tr><td class=\"k\">{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td></tr>",
             esc(name),
             num(m.articles),
             num(m.errors),
@@ -381,7 +386,7 @@ fn group_table(h: &mut String, title: &str, id: &str, key: &str, rows: Vec<(&str
             m.unsupported_per_1k_words().map(|v| format!("{v:.2}")).unwrap_or_else(|| "–".into())
         );
     }
-    h.push_str("</tbody>\n</table>\n");
+    h.push_str("</tbody>\n</table></div>\n");
     if rows.len() > MAX_ROWS {
         let _ = writeln!(h, "<p class=\"note\">First {MAX_ROWS} of {} rows; {} has them all.</p>", rows.len(), esc(csv));
     }
@@ -400,7 +405,7 @@ fn concept_table(h: &mut String, agg: &Aggregate, label: EntityLabel, top: usize
         return;
     }
     rows.sort_by(|a, b| b.sentences.cmp(&a.sentences).then(b.mentions.cmp(&a.mentions)).then(a.name.cmp(&b.name)));
-    h.push_str("<table>\n<thead><tr><th>Name</th><th>Id</th><th class=\"n\">Articles</th><th class=\"n\">Sentences</th><th class=\"n\">Hedged</th><th class=\"n\">Claims</th></tr></thead>\n<tbody>\n");
+    h.push_str("<div class=\"scroll\"><table>\n<thead><tr><th>Name</th><th>Id</th><th class=\"n\">Articles</th><th class=\"n\">Sentences</th><th class=\"n\">Hedged</th><th class=\"n\">Claims</th></tr></thead>\n<tbody>\n");
     for s in rows.iter().take(top) {
         let _ = writeln!(
             h,
@@ -413,7 +418,7 @@ fn concept_table(h: &mut String, agg: &Aggregate, label: EntityLabel, top: usize
             num(s.claims_total())
         );
     }
-    h.push_str("</tbody>\n</table>\n");
+    h.push_str("</tbody>\n</table></div>\n");
     if rows.len() > top {
         let _ = writeln!(h, "<p class=\"note\">First {top} of {}; {csv} has them all.</p>", rows.len());
     }

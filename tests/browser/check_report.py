@@ -317,6 +317,17 @@ def main():
         colours = png_colours(base64.b64decode(thumb["data"]))
         check("screenshot is not blank", colours is None or colours >= (12 if expect_data else 4), colours)
         print(f"screenshot: {shot} ({w}x{h}, {len(data)} bytes)")
+        # One image per section too, for reviewing the layout at full resolution.
+        boxes = page.call("Runtime.evaluate", returnByValue=True, expression="""
+          [...document.querySelectorAll('main > section[id]')].map(s => {
+            const r = s.getBoundingClientRect();
+            return {id: s.id, x: r.left + scrollX, y: r.top + scrollY, w: r.width, h: r.height};
+          })""")["result"]["value"]
+        for b in boxes:
+            part = page.call("Page.captureScreenshot", format="png", captureBeyondViewport=True,
+                             clip={"x": b["x"], "y": b["y"], "width": b["w"], "height": min(b["h"], 4000), "scale": 1})
+            with open(shot[:-4] + f"-{b['id']}.png", "wb") as f:
+                f.write(base64.b64decode(part["data"]))
     finally:
         proc.terminate()
         try:
