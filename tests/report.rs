@@ -305,3 +305,30 @@ fn cli_errors() {
         .stderr(predicates::str::contains("x.jsonl:1: not a healthclaims/1 record"));
     assert!(out.join("index.html").exists());
 }
+
+#[test]
+fn offsets_and_indexes_out_of_range_do_not_panic() {
+    // Records from another tool (or a buggy tagger): sentence offsets past the text, reversed,
+    // entity and quote sentence indexes past the sentences. Counted, never a panic.
+    let mut values = fixture_values();
+    for v in values.iter_mut().filter(|v| v["status"] == "ok") {
+        v["text"] = Value::String("ש😀睡".into());
+        for (i, s) in v["sentences"].as_array_mut().unwrap().iter_mut().enumerate() {
+            s["start"] = Value::from(if i % 2 == 0 { 2 } else { 99 });
+            s["end"] = Value::from(if i % 2 == 0 { 1 } else { 120 });
+        }
+        for e in v["entities"].as_array_mut().unwrap() {
+            e["sentence"] = Value::from(1000);
+        }
+        for q in v["quotes"].as_array_mut().unwrap() {
+            q["sentence"] = Value::from(usize::MAX);
+        }
+    }
+    let agg = agg_of(&values);
+    assert_eq!(agg.totals.articles, 8);
+    assert!(agg.drugs.values().all(|d| d.sentences == 0 && d.mentions > 0));
+    let q = agg.top_quotes(1)[0];
+    assert_eq!(q.places[0].sentence_text, q.text, "falls back to the quote's own text");
+    let html = report::html::render(&agg, &HtmlOptions::default()).unwrap();
+    assert!(html.contains(&report::html::anchor(&q.places[0].article, usize::MAX)));
+}

@@ -52,7 +52,7 @@ impl Metrics {
     }
     /// Unsupported quotes per 1,000 words; `None` without words.
     pub fn unsupported_per_1k_words(&self) -> Option<f64> {
-        ratio(self.unsupported_quotes * 1000, self.words)
+        ratio(self.unsupported_quotes.saturating_mul(1000), self.words)
     }
     fn add(&mut self, f: &Metrics) {
         self.articles += f.articles;

@@ -113,10 +113,12 @@ pub fn rate_over_time(months: &[String], all: &[Option<f64>], series: &[(String,
             .map_err(err)?;
 
         let mut entries: Vec<(String, RGBColor)> = Vec::new();
-        let mut lines: Vec<(String, RGBColor, u32, &[Option<f64>])> = vec![("All sources".into(), ALL, 3, all)];
+        // Sources first, "All sources" last so that it is drawn on top (but listed first).
+        let mut lines: Vec<(String, RGBColor, u32, &[Option<f64>])> = Vec::new();
         for (k, (name, values)) in series.iter().enumerate() {
             lines.push((label(name, 26), PALETTE[k % PALETTE.len()], 2, values));
         }
+        lines.push(("All sources".into(), ALL, 3, all));
         for (name, color, width, values) in lines {
             if values.iter().all(Option::is_none) {
                 continue;
@@ -140,6 +142,8 @@ pub fn rate_over_time(months: &[String], all: &[Option<f64>], series: &[(String,
             }
             entries.push((name, color));
         }
+        let all_last = entries.last().is_some_and(|(_, c)| *c == ALL);
+        entries.rotate_right(usize::from(all_last));
         draw_legend(&legend, &entries, true)?;
         root.present().map_err(err)?;
     }

@@ -320,7 +320,7 @@ fn quotes_table<'a>(h: &mut String, agg: &'a Aggregate, opts: &HtmlOptions) -> V
         let mut places = String::new();
         for p in &q.places {
             let a = anchor(&p.article, p.sentence);
-            let _ = write!(places, "<a href=\"#{}\">{} (sentence {})</a>", esc(&a), esc(&charts::label(&p.article, 40)), p.sentence + 1);
+            let _ = write!(places, "<a href=\"#{}\">{} (sentence {})</a>", esc(&a), esc(&charts::label(&p.article, 40)), p.sentence.saturating_add(1));
             if let Some(u) = p.url.as_deref().and_then(safe_url) {
                 let _ = write!(places, "<a href=\"{}\" rel=\"noopener noreferrer\">article</a>", esc(u));
             }
@@ -432,7 +432,7 @@ fn appendix(h: &mut String, cited: &[Cited]) {
     h.push_str("<section id=\"appendix\">\n<h2>Appendix: the sentences quoted</h2>\n<ol class=\"appendix\">\n");
     for c in cited {
         let p = c.place;
-        let mut meta = format!("{} · sentence {} · {}", esc(&p.article), p.sentence + 1, esc(&p.source));
+        let mut meta = format!("{} · sentence {} · {}", esc(&p.article), p.sentence.saturating_add(1), esc(&p.source));
         if let Some(t) = p.title.as_deref().filter(|t| !t.trim().is_empty()) {
             let _ = write!(meta, " · {}", esc(t));
         }
