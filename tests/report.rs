@@ -332,3 +332,29 @@ fn offsets_and_indexes_out_of_range_do_not_panic() {
     let html = report::html::render(&agg, &HtmlOptions::default()).unwrap();
     assert!(html.contains(&report::html::anchor(&q.places[0].article, usize::MAX)));
 }
+
+proptest::proptest! {
+    #![proptest_config(proptest::prelude::ProptestConfig::with_cases(64))]
+    /// Any text in the fields the report groups and prints: no panic, and nothing from the data
+    /// reaches the page as markup.
+    #[test]
+    fn any_field_text_is_safe(
+        id in "\\PC{0,12}", source in "\\PC{0,24}", url in "\\PC{0,24}", published in "\\PC{0,12}",
+        quote in "\\PC{1,16}", drug in "\\PC{1,10}",
+    ) {
+        let mut v = fixture_values()[0].clone();
+        v["id"] = Value::String(format!("{id}<b>"));
+        v["source"] = Value::String(source.clone());
+        v["meta"]["url"] = Value::String(url.clone());
+        v["meta"]["published"] = Value::String(published.clone());
+        v["meta"]["title"] = Value::String(format!("<i>{quote}"));
+        v["quotes"][0]["text"] = Value::String(format!("<u>{quote}"));
+        v["entities"][0]["name"] = Value::String(format!("<s>{drug}"));
+        let agg = agg_of(&[v]);
+        proptest::prop_assert_eq!(agg.totals.articles, 1);
+        let html = report::html::render(&agg, &HtmlOptions { min_sentences: 1, ..HtmlOptions::default() }).unwrap();
+        for tag in ["<b>", "<i>", "<u>", "<s>"] {
+            proptest::prop_assert!(!html.contains(tag), "{} reached the page", tag);
+        }
+    }
+}
