@@ -1,7 +1,8 @@
 //! Records → JSONL. One `\n`-terminated line per record, in the order given. To a file, output is
 //! written to a temporary file beside it and renamed into place at the end, so a reader never
-//! sees half a batch; with `--resume` lines are appended and flushed as they are made, so a
-//! crash loses at most the line being written (which the next `--resume` run drops).
+//! sees half a batch; with `--resume` lines are appended and flushed after every chunk, so a
+//! crash loses at most the chunk in flight (the next `--resume` run drops a torn last line and
+//! redoes those articles).
 
 use crate::assemble::Record;
 use anyhow::{Context, Result};
