@@ -41,6 +41,59 @@ pub enum Command {
     /// Annotate articles and write healthclaims/1 JSONL, one line per article.
     #[command(after_help = ANNOTATE_EXAMPLES)]
     Annotate(AnnotateArgs),
+    /// Aggregate annotated JSONL by month, source, drug and condition: CSV tables and an HTML report.
+    #[command(after_help = REPORT_EXAMPLES)]
+    Report(ReportArgs),
+}
+
+const REPORT_EXAMPLES: &str = "\
+Examples:
+  healthclaims report output/*.jsonl -o report/     # report/index.html + report/*.csv
+  healthclaims report output/ --top 25 --min-sentences 5
+
+Inputs: annotated .jsonl files (also .jsonl.gz), folders of them, or globs. Month is
+meta.published (else 'undated', still counted); source is the URL's host, else the article's folder.
+Exit status: 0 ok, 1 some lines were not healthclaims/1 records (the report is still written), 2 error.";
+
+#[derive(Debug, Args)]
+pub struct ReportArgs {
+    /// Annotated JSONL files, folders or globs [default: output]
+    pub inputs: Vec<String>,
+
+    /// Folder for index.html and the CSV tables
+    #[arg(short, long, default_value = "report")]
+    pub output: PathBuf,
+
+    /// Rows in the drug chart, the quote table and the drug/condition tables
+    #[arg(long, default_value_t = 15)]
+    pub top: usize,
+
+    /// Sentences a drug needs to enter the "top drugs by hedging rate" chart
+    #[arg(long, default_value_t = 3)]
+    pub min_sentences: u64,
+
+    /// Sources drawn as their own line in the hedging-over-time chart
+    #[arg(long, default_value_t = 8)]
+    pub sources: usize,
+}
+
+impl ReportArgs {
+    pub fn validate(self) -> Result<crate::report::ReportConfig> {
+        let inputs = if self.inputs.is_empty() { vec!["output".to_string()] } else { self.inputs };
+        if self.top == 0 {
+            anyhow::bail!("--top must be at least 1");
+        }
+        Ok(crate::report::ReportConfig {
+            inputs: crate::report::resolve_inputs(&inputs)?,
+            out_dir: self.output,
+            html: crate::report::html::HtmlOptions {
+                top: self.top,
+                top_sources: self.sources,
+                min_sentences: self.min_sentences,
+                csv_files: Vec::new(),
+            },
+        })
+    }
 }
 
 #[derive(Debug, Args)]
@@ -112,17 +165,31 @@ impl AnnotateArgs {
 pub fn run(cli: Cli) -> Result<ExitCode> {
     match cli.command {
         Command::Annotate(args) => annotate(args.validate()?),
+        Command::Report(args) => report(args.validate()?),
     }
+}
+
+fn report(cfg: crate::report::ReportConfig) -> Result<ExitCode> {
+    let outcome = crate::report::run(&cfg)?;
+    let agg = &outcome.aggregate;
+    for bad in &agg.bad_lines {
+        eprintln!("healthclaims: {}:{}: not a healthclaims/1 record: {}", bad.file, bad.line, bad.message);
+    }
+    eprintln!("{}", crate::report::summary_line(agg, &cfg.out_dir));
+    Ok(if agg.invalid_lines > 0 { ExitCode::from(1) } else { ExitCode::SUCCESS })
 }
 
 fn annotate(cfg: AnnotateConfig) -> Result<ExitCode> {
     let pipeline = Pipeline::new(cfg.pipeline)?;
-    let (mut writer, done) = match (&cfg.destination, cfg.resume) {
-        (Destination::File(p), true) => RecordWriter::resume(p)?,
-        (dest, _) => (RecordWriter::create(dest)?, Done::new()),
+    let (mut writer, mut done): (RecordWriter, Option<Done>) = match (&cfg.destination, cfg.resume) {
+        (Destination::File(p), true) => {
+            let (w, d) = RecordWriter::resume(p)?;
+            (w, Some(d))
+        }
+        (dest, _) => (RecordWriter::create(dest)?, None),
     };
     let items = ingest::read(cfg.units);
-    let report = pipeline.annotate(items, &cfg.run, &mut writer, &done)?;
+    let report = pipeline.annotate(items, &cfg.run, &mut writer, done.as_mut())?;
     writer.finish().context("cannot finish the output")?;
     eprintln!("{}", report.summary_line());
     Ok(if report.errors > 0 { ExitCode::from(1) } else { ExitCode::SUCCESS })

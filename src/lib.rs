@@ -25,4 +25,5 @@ pub mod assemble;     // Doc → Record (healthclaims/1), bytes → code points
 pub mod write;        // Record → JSONL
 pub mod progress;     // indicatif progress on stderr, or nothing
 pub mod pipeline;     // ordered stages, rayon, deterministic output
+pub mod report;       // annotated JSONL → CSV tables + HTML report (`healthclaims report`)
 pub mod cli;          // flags → Config → run
