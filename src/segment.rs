@@ -48,8 +48,12 @@ const HEADING_MAX_BYTES: usize = 120;
 const HEADING_MAX_WORDS: usize = 15;
 /// Lines ending with `:` are headings up to this many words.
 const COLON_HEADING_MAX_WORDS: usize = 10;
-/// A dangling function word joins lines only when the line is at least this long (bytes).
+/// A dangling function word joins a capitalised next line only when the line is at least this
+/// long (bytes).
 const WRAP_MIN_BYTES: usize = 40;
+/// A next line starting in lowercase joins only a line at least this long (bytes), or one that
+/// ends mid-sentence: a short line ("ASK THE PHARMACIST", "u/name 9h") is a unit of its own.
+const WRAP_LOWER_MIN_BYTES: usize = 40;
 /// How far back (bytes) to look for the word before a full stop.
 const TOKEN_LOOKBACK: usize = 64;
 
@@ -70,6 +74,14 @@ pub fn segment(text: &str) -> Vec<(ByteSpan, SentenceKind)> {
         }
         let (bs, be) = (lines[first].start, lines[last].end);
         match block_kind(text, &lines, first, last) {
+            SentenceKind::Heading if lines[first].shape == Shape::Text => {
+                // A title-like line holds no sentence break; if it does, it is prose.
+                let n = out.len();
+                split_sentences(text, bs, be, 0, SentenceKind::Heading, &mut out);
+                if out.len() > n + 1 {
+                    out[n..].iter_mut().for_each(|u| u.1 = SentenceKind::Prose);
+                }
+            }
             SentenceKind::Heading => emit(text, bs, be, SentenceKind::Heading, &mut out),
             kind => {
                 let skip = if lines[first].shape == Shape::Bullet {
@@ -246,13 +258,27 @@ fn joins(text: &str, first: &Line, last: &Line, next: &Line) -> bool {
     }
     let ls = &text[last.start..last.end];
     let ns = &text[next.start..next.end];
-    if first_alnum(ns).is_some_and(char::is_lowercase) {
+    if is_metadata(ls) {
+        return false; // "u/someone • 9h", "Home | Blog | Contact"
+    }
+    if ending(ls) == Ending::Colon && ls.split_whitespace().nth(COLON_HEADING_MAX_WORDS).is_none() {
+        return false; // "kp_nightshift wrote:", "Side effects:"
+    }
+    let lower = first_alnum(ns).is_some_and(char::is_lowercase);
+    match continuation(ls) {
+        Continuation::Mark => return true,
+        Continuation::Word if lower || ls.len() >= WRAP_MIN_BYTES => return true,
+        _ => {}
+    }
+    if lower && (ls.len() >= WRAP_LOWER_MIN_BYTES || !std::ptr::eq(first, last)) {
         return true;
     }
-    if first.shape == Shape::Bullet && next.indented {
-        return true;
-    }
-    ends_with_continuation(ls)
+    first.shape == Shape::Bullet && next.indented
+}
+
+/// Navigation, bylines and social bars: parts separated by ` · `, ` • `, ` | ` or ` › `.
+fn is_metadata(s: &str) -> bool {
+    [" · ", " • ", " | ", " › ", " > "].iter().any(|sep| s.contains(sep))
 }
 
 fn first_alnum(s: &str) -> Option<char> {
@@ -267,20 +293,30 @@ const DANGLING: &[&str] = &[
     "will", "would", "should", "could", "has", "have", "had", "not", "this", "these", "those",
 ];
 
-/// The line ends mid-sentence: a continuation mark, or a lowercase function word.
-fn ends_with_continuation(s: &str) -> bool {
-    let Some(last) = s.chars().next_back() else { return false };
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Continuation {
+    /// `,` `;` `-` `–` `—` `(` `/` `&` `+`
+    Mark,
+    /// A lowercase function word ("of", "the", "and", …).
+    Word,
+    None,
+}
+
+/// Does the line end mid-sentence?
+fn continuation(s: &str) -> Continuation {
+    let Some(last) = s.chars().next_back() else { return Continuation::None };
     if matches!(last, ',' | ';' | '-' | '–' | '—' | '(' | '/' | '&' | '+') {
-        return true;
+        return Continuation::Mark;
     }
-    if s.len() < WRAP_MIN_BYTES {
-        return false;
-    }
-    let word_start = s.rfind(|c: char| !c.is_alphabetic()).map_or(0, |p| p + s[p..].chars().next().map_or(1, char::len_utf8));
+    let word_start = s
+        .rfind(|c: char| !c.is_alphabetic())
+        .map_or(0, |p| p + s[p..].chars().next().map_or(1, char::len_utf8));
     let word = &s[word_start..];
-    !word.is_empty()
-        && word.chars().all(|c| c.is_ascii_lowercase())
-        && DANGLING.contains(&word)
+    if !word.is_empty() && word.chars().all(|c| c.is_ascii_lowercase()) && DANGLING.contains(&word) {
+        Continuation::Word
+    } else {
+        Continuation::None
+    }
 }
 
 fn block_kind(text: &str, lines: &[Line], first: usize, last: usize) -> SentenceKind {
@@ -320,9 +356,15 @@ fn is_title_like(text: &str, lines: &[Line], i: usize) -> bool {
     if s.len() > HEADING_MAX_BYTES {
         return false;
     }
+    if first_alnum(s).is_some_and(char::is_lowercase) {
+        return false; // "with Ruth Ngata, PharmD", "saving this thread"
+    }
     let words = s.split_whitespace().count();
     if words > HEADING_MAX_WORDS {
         return false;
+    }
+    if has_quoted_stop(s) || has_inner_stop(s) {
+        return false; // `"Worth it." anonymous`, `saved my sanity. no joke`
     }
     let followed_ok = match lines.get(i + 1) {
         None => true,
@@ -338,6 +380,25 @@ fn is_title_like(text: &str, lines: &[Line], i: usize) -> bool {
         Ending::Question => followed_ok && words >= 2 && is_title_case(s),
         Ending::Terminal | Ending::Continuation => false,
     }
+}
+
+/// `."`, `!”`, `?’`: a sentence closed inside quotation marks.
+fn has_quoted_stop(s: &str) -> bool {
+    let b = s.as_bytes();
+    b.windows(2).any(|w| matches!(w[0], b'.' | b'!' | b'?') && w[1] == b'"')
+        || ["\u{201d}", "\u{2019}"].iter().any(|q| {
+            s.match_indices(q).any(|(p, _)| p > 0 && matches!(b[p - 1], b'.' | b'!' | b'?'))
+        })
+}
+
+/// A `.` `!` `?` `…` followed by whitespace inside the line, other than after a title ("Dr.").
+fn has_inner_stop(s: &str) -> bool {
+    let b = s.as_bytes();
+    s.char_indices().any(|(p, c)| {
+        is_terminal(c)
+            && b.get(p + c.len_utf8()).is_some_and(u8::is_ascii_whitespace)
+            && !token_before(s, p).is_some_and(|(_, w)| in_list_ci(w, TITLES))
+    })
 }
 
 /// At least two words of four or more letters, and most of them start with a capital ("Who Gets Chronic Fatigue Syndrome?").
@@ -458,7 +519,7 @@ fn split_sentences(
             } else if cjk {
                 true
             } else {
-                split_after_period(s, run_start, k)
+                split_after_period(s, run_start, j, k)
             }
         } else if cjk {
             true
@@ -583,6 +644,23 @@ fn in_list_ci(w: &str, list: &[&str]) -> bool {
     list.iter().any(|x| x.eq_ignore_ascii_case(w))
 }
 
+/// Further abbreviations that are often followed by a lowercase word ("avg. dose").
+const LOWERCASE_NEXT: &[&str] = &[
+    "avg", "max", "min", "est", "cont", "assoc", "misc", "std", "temp", "tabs", "caps", "pkg", "qty",
+    "ft", "sq", "sp", "spp", "subsp", "var", "approx", "abt", "b/c", "w/", "pg", "lit", "orig",
+    "gm", "mg", "mcg", "ml", "kg", "lb", "lbs", "oz", "hrs", "mins", "secs", "yrs", "mos", "wks",
+    "dept", "depts", "govt", "natl", "intl", "univ", "inst", "div", "dist", "admin", "info",
+];
+
+/// A word of two or more letters that is none of the listed abbreviations.
+fn is_plain_word(w: &str) -> bool {
+    w.chars().nth(1).is_some()
+        && w.chars().all(char::is_alphabetic)
+        && ![TITLES, MID, NUMBERED, MAYBE_FINAL, CAPITALISED_FINAL, LOWERCASE_NEXT]
+            .iter()
+            .any(|list| in_list_ci(w, list))
+}
+
 /// The token that ends at byte `end` (back to whitespace), without leading openers; `None` when
 /// it is longer than [`TOKEN_LOOKBACK`] (a URL or similar, never an abbreviation).
 fn token_before(s: &str, end: usize) -> Option<(usize, &str)> {
@@ -629,14 +707,18 @@ fn starter_follows(s: &str, k: usize) -> bool {
 }
 
 /// A single `.` (after closers, at `k` whitespace follows): does a sentence end here?
-fn split_after_period(s: &str, run_start: usize, k: usize) -> bool {
-    let Some((t, first, nc)) = next_token(s, k) else { return true };
-    let _ = t;
+fn split_after_period(s: &str, run_start: usize, run_end: usize, k: usize) -> bool {
+    let Some((_, first, nc)) = next_token(s, k) else { return true };
     if is_close_only(first) {
         return false;
     }
     if nc.is_some_and(char::is_lowercase) {
-        return false;
+        // Usually an abbreviation; but informal text ("saved my sanity. no joke") starts
+        // sentences in lowercase. Split only after a plain word that is no known abbreviation,
+        // with no closing quote between (`"Stop." he said`) and a bare word after.
+        return run_end == k
+            && first.is_lowercase()
+            && token_before(s, run_start).is_some_and(|(_, w)| is_plain_word(w));
     }
     let next_digit = nc.is_some_and(|c| c.is_ascii_digit());
     let Some((tok_start, w)) = token_before(s, run_start) else { return true };

@@ -278,6 +278,41 @@ const CASES: &[Case] = &[
         expected: &[(P, "这是第一句。"), (P, "这是第二句！"), (P, "还有吗？")],
     },
     Case {
+        name: "forum_posts_bylines_and_short_lines_are_not_joined_to_lowercase_text",
+        input: "kp_nightshift wrote:\nimitrex shots saved my sanity. no joke\n\nu/retinoid_rat \u{2022} 9h\nalso eye drops help a lot.\n\nASK THE PHARMACIST\nwith Ruth Ngata, PharmD, at St. Columba Hospital",
+        expected: &[
+            (P, "kp_nightshift wrote:"),
+            (P, "imitrex shots saved my sanity."),
+            (P, "no joke"),
+            (P, "u/retinoid_rat \u{2022} 9h"),
+            (P, "also eye drops help a lot."),
+            (H, "ASK THE PHARMACIST"),
+            (P, "with Ruth Ngata, PharmD, at St. Columba Hospital"),
+        ],
+    },
+    Case {
+        name: "short_lines_with_sentences_or_quoted_remarks_are_not_headings",
+        input: "We use cookies to improve your experience. Accept all\n\n\u{2605}\u{2605}\u{2605}\u{2605} \"Worth it.\" anonymous\n\nWould love to hear from you!! Drop a comment \u{1f447}\n\nThe End",
+        expected: &[
+            (P, "We use cookies to improve your experience."),
+            (P, "Accept all"),
+            (P, "\u{2605}\u{2605}\u{2605}\u{2605} \"Worth it.\" anonymous"),
+            (P, "Would love to hear from you!!"),
+            (P, "Drop a comment \u{1f447}"),
+            (H, "The End"),
+        ],
+    },
+    Case {
+        name: "informal_lowercase_sentences_split_after_plain_words_only",
+        input: "i did 2 rounds. it helped a bit. \"Stop.\" he said. Take approx. five, avg. dose, no. of pills, etc. and vitamin D. daily.",
+        expected: &[
+            (P, "i did 2 rounds."),
+            (P, "it helped a bit."),
+            (P, "\"Stop.\" he said."),
+            (P, "Take approx. five, avg. dose, no. of pills, etc. and vitamin D. daily."),
+        ],
+    },
+    Case {
         name: "rules_and_symbol_only_lines_are_dropped",
         input: "Intro text here.\n\n* * *\n---\n\u{1f600}\u{1f600}\n\nMore text.",
         expected: &[(P, "Intro text here."), (P, "More text.")],
@@ -561,5 +596,20 @@ fn heldout_gold_contexts_report() {
     eprintln!("web-synthetic held-out (last 15): {}/{} inside one unit ({} not found)", rep.inside, rep.total, rep.not_found);
     for f in &rep.failures {
         eprintln!("  {f}");
+    }
+}
+
+/// Dev aid: `SEG_DUMP=path/to/file.txt cargo test --test segment dump -- --ignored --nocapture`
+/// prints every unit with its kind.
+#[test]
+#[ignore = "dev aid, needs SEG_DUMP"]
+fn dump() {
+    let Ok(paths) = std::env::var("SEG_DUMP") else { return };
+    for path in paths.split(':') {
+        let text = String::from_utf8_lossy(&std::fs::read(path).unwrap()).into_owned();
+        println!("=== {path}");
+        for (span, kind) in segment(&text) {
+            println!("{kind:?}\t{:?}", span.slice(&text));
+        }
     }
 }
