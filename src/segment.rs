@@ -9,27 +9,37 @@
 //!    U+2029 counts as a blank line). A line is a bullet (`* `, `- `, `+ `, `• `, `1. `, `1) `,
 //!    `(a) `, … after optional indentation), a markdown heading (`# `), a bold heading (a line that
 //!    is only `**…**`), a table row (a tab, or two or more `|`), a rule (no letter or digit) or
-//!    text. A text line is joined to the line before it (a hard-wrapped paragraph) when its first
-//!    letter is lowercase, when the line before ends with a continuation mark (`,` `;` `-` `–` `(`
-//!    `/` `&`) or a dangling function word ("of", "the", "and", …), or when it is indented under a
-//!    bullet. Otherwise a newline ends the unit, so lines without final punctuation never run
-//!    into the next line. Headings, table rows and rules are never joined.
+//!    text. A text line is joined to the line before it (a hard-wrapped paragraph) when the line
+//!    before ends with a continuation mark (`,` `;` `-` `–` `(` `/` `&`), when it ends with a
+//!    dangling function word ("of", "the", "and", …) and is long or the next line starts in
+//!    lowercase, when the next line starts in lowercase and the line before is long (≥ 40 bytes)
+//!    or itself a wrapped continuation, when the line before ends with a title ("Dr."), or when
+//!    the next line is indented under a bullet.
+//!    Otherwise a newline ends the unit, so lines without final punctuation never run into the
+//!    next line. Headings, table rows, rules, short lines ending in `:` and metadata lines
+//!    (parts separated by ` · `, ` • `, ` | `, ` › `, ` > `) are never joined to what follows.
 //! 2. **Blocks → sentences.** A bullet block gives units of kind [`SentenceKind::Bullet`] (all of
 //!    its sentences, not only the first: the kind names the container a sentence sits in, and the
-//!    first one is the one that starts with the marker). A heading block is one
-//!    [`SentenceKind::Heading`] unit: markdown and bold headings, short lines ending in `:`, and
-//!    short lines without final punctuation (or Title-Case questions) that are followed by a blank
-//!    line, a bullet, the end of the text or a longer line. Everything else is prose, split at
-//!    `.` `!` `?` `…` (and CJK `。！？`) runs that are followed by whitespace, after any closing
-//!    quotes or brackets (`he said." Next` splits after the quote, so a closing quote never starts
-//!    a unit). A `.` does not split before a lowercase word, after titles (Dr., Mrs., Prof., St.),
-//!    after mid-sentence abbreviations (e.g., i.e., vs., approx., cf.), after Fig./No./Vol./p.
-//!    before a number, and after possibly-final abbreviations (etc., Inc., Ltd., U.S., a.m., Ph.D.,
-//!    Jan., initials like "J. K.") unless a common sentence starter ("The", "It", "We", …) follows.
+//!    first one is the one that starts with the marker). Markdown and bold headings are one
+//!    [`SentenceKind::Heading`] unit each. A single text line is a heading when it is short
+//!    (≤ 15 words, ≤ 120 bytes), does not start in lowercase, holds no sentence break and no
+//!    quoted sentence, and either ends in `:` (≤ 10 words), or has no final punctuation, or is a
+//!    Title-Case question, and is followed by a blank line, a bullet, a rule, the end of the
+//!    text or a longer line (colon lines need no such follower). Everything else is prose,
+//!    split at `.` `!` `?` `…` (and CJK `。！？`) runs followed by whitespace, after any closing
+//!    quotes or brackets (`he said." Next` splits after the quote, so a closing quote never
+//!    starts a unit). A `.` does not split after titles (Dr., Mrs., Prof., St., but not the
+//!    acronym "MS."), after mid-sentence abbreviations (e.g., i.e., vs., approx., cf.), after
+//!    Fig./No./Vol./p. before a number, after a one-letter label opening the sentence ("Q."), and
+//!    after possibly-final abbreviations (etc., Inc., Ltd., U.S., a.m., Ph.D., Jan., initials
+//!    like "J. K.") unless a common sentence starter ("The", "It", "We", …) follows. Before a
+//!    lowercase word it splits only after a plain word that is no known abbreviation and with no
+//!    closing quote in between (informal "worked. thanks all" splits, `"Stop." he said` does not).
 //!    Decimals, versions, URLs, e-mails and DOIs never split because no whitespace follows their
-//!    dots. Ellipses split only before a capitalised word. Run-together text is split where a
-//!    sentence-final `.` touches a capitalised word (`relief.The`) and where a lowercase word or a
-//!    dose unit runs into a capitalised word (`20 mgSide effects`).
+//!    dots. `?` and `!` split unless a lowercase word follows; ellipses split only before a
+//!    capitalised word. Run-together text is split where a full stop touches a capitalised word
+//!    (`relief.The`) and where a lowercase word or a dose unit runs into a capitalised word
+//!    (`20 mgSide effects`; not "iPhone", "NovoLog", "GlaxoSmithKline").
 //!
 //! Quotations holding several sentences are split like any prose ("The drug works. | It is
 //! safe," she said.); the quotes component works on document offsets across sentences.
@@ -265,6 +275,9 @@ fn joins(text: &str, first: &Line, last: &Line, next: &Line) -> bool {
         return false; // "kp_nightshift wrote:", "Side effects:"
     }
     let lower = first_alnum(ns).is_some_and(char::is_lowercase);
+    if ls.ends_with('.') && token_before(ls, ls.len() - 1).is_some_and(|(_, w)| in_list_word(w, TITLES)) {
+        return true; // "… prescribed by Dr.\nSmith"
+    }
     match continuation(ls) {
         Continuation::Mark => return true,
         Continuation::Word if lower || ls.len() >= WRAP_MIN_BYTES => return true,
@@ -519,7 +532,7 @@ fn split_sentences(
             } else if cjk {
                 true
             } else {
-                split_after_period(s, run_start, j, k)
+                split_after_period(s, start, run_start, j, k)
             }
         } else if cjk {
             true
@@ -661,6 +674,13 @@ fn is_plain_word(w: &str) -> bool {
             .any(|list| in_list_ci(w, list))
 }
 
+/// Like [`in_list_ci`], but an all-capitals word is an acronym, not the abbreviation
+/// ("in MS. It is" is multiple sclerosis, not "Ms.").
+fn in_list_word(w: &str, list: &[&str]) -> bool {
+    let acronym = w.len() >= 2 && w.bytes().all(|c| c.is_ascii_uppercase());
+    !acronym && in_list_ci(w, list)
+}
+
 /// The token that ends at byte `end` (back to whitespace), without leading openers; `None` when
 /// it is longer than [`TOKEN_LOOKBACK`] (a URL or similar, never an abbreviation).
 fn token_before(s: &str, end: usize) -> Option<(usize, &str)> {
@@ -707,7 +727,7 @@ fn starter_follows(s: &str, k: usize) -> bool {
 }
 
 /// A single `.` (after closers, at `k` whitespace follows): does a sentence end here?
-fn split_after_period(s: &str, run_start: usize, run_end: usize, k: usize) -> bool {
+fn split_after_period(s: &str, sentence_start: usize, run_start: usize, run_end: usize, k: usize) -> bool {
     let Some((_, first, nc)) = next_token(s, k) else { return true };
     if is_close_only(first) {
         return false;
@@ -725,13 +745,13 @@ fn split_after_period(s: &str, run_start: usize, run_end: usize, k: usize) -> bo
     if w.is_empty() {
         return true;
     }
-    if in_list_ci(w, TITLES) || in_list_ci(w, MID) {
+    if in_list_word(w, TITLES) || in_list_ci(w, MID) {
         return false;
     }
     if in_list_ci(w, NUMBERED) {
         return !next_digit;
     }
-    if in_list_ci(w, MAYBE_FINAL) || CAPITALISED_FINAL.contains(&w) {
+    if in_list_word(w, MAYBE_FINAL) || CAPITALISED_FINAL.contains(&w) {
         return !next_digit && starter_follows(s, k);
     }
     if is_dotted_acronym(w) {
@@ -740,6 +760,9 @@ fn split_after_period(s: &str, run_start: usize, run_end: usize, k: usize) -> bo
     let mut chars = w.chars();
     if let (Some(c), None) = (chars.next(), chars.next()) {
         if c.is_uppercase() {
+            if s[sentence_start..tok_start].trim().is_empty() {
+                return false; // a label or initial opening the sentence: "Q. My dermatologist"
+            }
             // An initial ("J. K. Rowling"), unless a word like "vitamin" precedes it.
             let before = token_before(s, s[..tok_start].trim_end().len()).map(|(_, w)| w).unwrap_or("");
             if in_list_ci(before, NOT_INITIAL_BEFORE) {

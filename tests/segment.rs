@@ -178,11 +178,11 @@ const CASES: &[Case] = &[
     },
     Case {
         name: "hard_wrapped_paragraph_is_joined",
-        input: "Memantine is an NMDA receptor antagonist that\nblocks glutamate. According to the makers of\nthe drug, it was approved\nin 2003 for dementia.\nSide effects are rare.",
+        input: "Memantine is an NMDA receptor antagonist that\nblocks glutamate. According to the makers of\nthe drug, it was approved\nin 2003 for dementia.\nSide effects are rare, says Dr.\nAna Ruiz.",
         expected: &[
             (P, "Memantine is an NMDA receptor antagonist that\nblocks glutamate."),
             (P, "According to the makers of\nthe drug, it was approved\nin 2003 for dementia."),
-            (P, "Side effects are rare."),
+            (P, "Side effects are rare, says Dr.\nAna Ruiz."),
         ],
     },
     Case {
@@ -310,6 +310,18 @@ const CASES: &[Case] = &[
             (P, "it helped a bit."),
             (P, "\"Stop.\" he said."),
             (P, "Take approx. five, avg. dose, no. of pills, etc. and vitamin D. daily."),
+        ],
+    },
+    Case {
+        name: "acronyms_are_not_titles_and_q_a_labels_do_not_split",
+        input: "It damages nerves in MS. It is approved. Ask Ms. Lee.\nQ. My doctor wants me to take it. Why?\nA. It's a common worry.",
+        expected: &[
+            (P, "It damages nerves in MS."),
+            (P, "It is approved."),
+            (P, "Ask Ms. Lee."),
+            (P, "Q. My doctor wants me to take it."),
+            (P, "Why?"),
+            (P, "A. It's a common worry."),
         ],
     },
     Case {
