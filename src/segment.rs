@@ -620,6 +620,7 @@ const MID: &[&str] = &[
 const NUMBERED: &[&str] = &[
     "no", "nos", "fig", "figs", "vol", "vols", "ch", "chap", "sec", "sect", "pp", "p", "eq", "eqs",
     "ref", "refs", "op", "art", "tab", "par", "para", "n", "ed", "eds", "ver", "v", "ext", "tel",
+    "max", "avg", "tot",
 ];
 /// Can end a sentence: split only when a common sentence starter follows.
 const MAYBE_FINAL: &[&str] = &[
@@ -775,7 +776,7 @@ fn split_after_period(s: &str, sentence_start: usize, run_start: usize, run_end:
 }
 
 /// `relief.The drug`: a full stop with no space between a lowercase word and a capitalised one.
-/// Not inside URLs, e-mails or file names (the token holds `/`, `@`, `:`, `.` or a digit).
+/// Not inside URLs or e-mails (the token holds `/`, `@`, `:`, `=`, … or starts with `www`).
 fn run_together_stop(s: &str, run_start: usize, k: usize) -> bool {
     let b = s.as_bytes();
     if !(b.get(k).is_some_and(u8::is_ascii_uppercase) && b.get(k + 1).is_some_and(u8::is_ascii_lowercase)) {
@@ -788,8 +789,9 @@ fn run_together_stop(s: &str, run_start: usize, k: usize) -> bool {
         None => false,
         Some((_, w)) => {
             !w.is_empty()
-                && w.chars().all(|c| c.is_alphabetic() || c == '\'' || c == '’' || c == '-')
+                && !w.contains(['/', '@', ':', '\\', '=', '&', '?', '#'])
                 && !w.starts_with("www")
+                && !w.contains("..")
         }
     }
 }

@@ -238,12 +238,15 @@ const CASES: &[Case] = &[
     },
     Case {
         name: "run_together_table_text",
-        input: "Dose 5 mg 10 mg 20 mgSide effects nausea\nIt brings relief.The drug is safe.",
+        input: "Dose 5 mg 10 mg 20 mgSide effects nausea\nIt brings relief.The drug is safe.He took 2.5mg.Then slept. Max. 20 mg daily.",
         expected: &[
             (P, "Dose 5 mg 10 mg 20 mg"),
             (P, "Side effects nausea"),
             (P, "It brings relief."),
             (P, "The drug is safe."),
+            (P, "He took 2.5mg."),
+            (P, "Then slept."),
+            (P, "Max. 20 mg daily."),
         ],
     },
     Case {
