@@ -79,7 +79,7 @@ pub fn segment(text: &str) -> Vec<(ByteSpan, SentenceKind)> {
         }
         let first = i;
         let mut last = i;
-        while last + 1 < lines.len() && joins(text, &lines[first], &lines[last], &lines[last + 1]) {
+        while last + 1 < lines.len() && joins(text, &lines[first], &lines[last], &lines[last + 1], last > first) {
             last += 1;
         }
         let (bs, be) = (lines[first].start, lines[last].end);
@@ -261,8 +261,9 @@ fn bullet_marker_len(s: &str) -> Option<usize> {
     }
 }
 
-/// Does line `next` continue the block that starts at `first` and currently ends at `last`?
-fn joins(text: &str, first: &Line, last: &Line, next: &Line) -> bool {
+/// Does line `next` continue the block that starts at `first` and currently ends at `last`
+/// (`wrapped`: the block already has more than one line)?
+fn joins(text: &str, first: &Line, last: &Line, next: &Line, wrapped: bool) -> bool {
     if next.shape != Shape::Text || !matches!(first.shape, Shape::Text | Shape::Bullet) {
         return false;
     }
@@ -283,7 +284,7 @@ fn joins(text: &str, first: &Line, last: &Line, next: &Line) -> bool {
         Continuation::Word if lower || ls.len() >= WRAP_MIN_BYTES => return true,
         _ => {}
     }
-    if lower && (ls.len() >= WRAP_LOWER_MIN_BYTES || !std::ptr::eq(first, last)) {
+    if lower && (ls.len() >= WRAP_LOWER_MIN_BYTES || wrapped) {
         return true;
     }
     first.shape == Shape::Bullet && next.indented
