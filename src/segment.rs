@@ -8,7 +8,7 @@
 //! 1. **Lines → blocks.** The text is cut into lines (`\n`, `\r\n`, `\r`, U+2028, U+0085, VT, FF;
 //!    U+2029 counts as a blank line). A line is a bullet (`* `, `- `, `+ `, `• `, `1. `, `1) `,
 //!    `(a) `, … after optional indentation), a markdown heading (`# `), a bold heading (a line that
-//!    is only `**…**`), a table row (a tab, or two or more `|`), a rule (no letter or digit) or
+//!    is only `**…**`, up to 15 words, no sentence break), a table row (a tab, or two or more `|`), a rule (no letter or digit) or
 //!    text. A text line is joined to the line before it (a hard-wrapped paragraph) when the line
 //!    before ends with a continuation mark (`,` `;` `-` `–` `(` `/` `&`), when it ends with a
 //!    dangling function word ("of", "the", "and", …) and is long or the next line starts in
@@ -183,7 +183,7 @@ fn shape_of(s: &str) -> Shape {
     if (1..=6).contains(&hashes) && s[hashes..].starts_with(char::is_whitespace) {
         return Shape::MdHeading;
     }
-    if is_bold_only(s) {
+    if is_bold_only(s) && s.split_whitespace().nth(HEADING_MAX_WORDS).is_none() && !has_inner_stop(s) {
         return Shape::BoldHeading;
     }
     if s.contains('\t') || s.bytes().filter(|&c| c == b'|').count() >= 2 {

@@ -328,6 +328,15 @@ const CASES: &[Case] = &[
         ],
     },
     Case {
+        name: "bold_paragraph_with_sentences_is_prose",
+        input: "**Important: this drug can cause drowsiness. Do not drive.**\n__Warnings__",
+        expected: &[
+            (P, "**Important: this drug can cause drowsiness."),
+            (P, "Do not drive.**"),
+            (H, "__Warnings__"),
+        ],
+    },
+    Case {
         name: "rules_and_symbol_only_lines_are_dropped",
         input: "Intro text here.\n\n* * *\n---\n\u{1f600}\u{1f600}\n\nMore text.",
         expected: &[(P, "Intro text here."), (P, "More text.")],
