@@ -149,15 +149,23 @@ fn split_lines(text: &str) -> Vec<Line> {
                 continue;
             }
         };
-        lines.push(make_line(text, line_start, i));
+        push_line(&mut lines, make_line(text, line_start, i));
         if para {
-            lines.push(Line { start: i, end: i, indented: false, shape: Shape::Blank });
+            push_line(&mut lines, Line { start: i, end: i, indented: false, shape: Shape::Blank });
         }
         i += brk;
         line_start = i;
     }
-    lines.push(make_line(text, line_start, b.len()));
+    push_line(&mut lines, make_line(text, line_start, b.len()));
     lines
+}
+
+/// Keep one blank line per run of them, so memory follows the lines that hold text.
+fn push_line(lines: &mut Vec<Line>, line: Line) {
+    let both_blank = line.shape == Shape::Blank && lines.last().is_some_and(|l| l.shape == Shape::Blank);
+    if !both_blank {
+        lines.push(line);
+    }
 }
 
 fn make_line(text: &str, ls: usize, le: usize) -> Line {

@@ -481,6 +481,7 @@ fn huge_one_line_article_is_linear() {
     let t0 = std::time::Instant::now();
     let units = segment(&text);
     let dt = t0.elapsed();
+    eprintln!("{} MB, {} units in {dt:?}", text.len() / 1_000_000, units.len());
     assert!(units.len() > 1000);
     let limit = if cfg!(debug_assertions) { 20.0 } else { 1.0 };
     assert!(dt.as_secs_f64() < limit, "{} MB took {dt:?}", text.len() / 1_000_000);
@@ -488,8 +489,19 @@ fn huge_one_line_article_is_linear() {
     let blob = "a.b".repeat(target / 6);
     let t0 = std::time::Instant::now();
     let units = segment(&blob);
-    assert!(t0.elapsed().as_secs_f64() < limit);
+    let dt = t0.elapsed();
+    eprintln!("{} MB without whitespace, {} units in {dt:?}", blob.len() / 1_000_000, units.len());
+    assert!(dt.as_secs_f64() < limit);
     assert!(units.iter().all(|(s, _)| s.len() <= 1000));
+    // Many short lines, blank lines and unpunctuated words.
+    for (name, piece) in [("short lines", "Side effects\n- nausea\n\n"), ("blank lines", "\n\r\n \u{2029}"), ("words", "dose mg ")] {
+        let text = piece.repeat(target / piece.len());
+        let t0 = std::time::Instant::now();
+        let units = segment(&text);
+        let dt = t0.elapsed();
+        eprintln!("{} MB of {name}, {} units in {dt:?}", text.len() / 1_000_000, units.len());
+        assert!(dt.as_secs_f64() < limit, "{name}: {dt:?}");
+    }
 }
 
 // ---------------------------------------------------------------------------------------------
