@@ -7,17 +7,18 @@
 //!
 //! 1. **Lines → blocks.** The text is cut into lines (`\n`, `\r\n`, `\r`, U+2028, U+0085, VT, FF;
 //!    U+2029 counts as a blank line). A line is a bullet (`* `, `- `, `+ `, `• `, `1. `, `1) `,
-//!    `(a) `, … after optional indentation), a markdown heading (`# `), a bold heading (a line that
-//!    is only `**…**`, up to 15 words, no sentence break), a table row (a tab, or two or more `|`), a rule (no letter or digit) or
-//!    text. A text line is joined to the line before it (a hard-wrapped paragraph) when the line
-//!    before ends with a continuation mark (`,` `;` `-` `–` `(` `/` `&`), when it ends with a
-//!    dangling function word ("of", "the", "and", …) and is long or the next line starts in
-//!    lowercase, when the next line starts in lowercase and the line before is long (≥ 40 bytes)
-//!    or itself a wrapped continuation, when the line before ends with a title ("Dr."), or when
-//!    the next line is indented under a bullet.
-//!    Otherwise a newline ends the unit, so lines without final punctuation never run into the
-//!    next line. Headings, table rows, rules, short lines ending in `:` and metadata lines
-//!    (parts separated by ` · `, ` • `, ` | `, ` › `, ` > `) are never joined to what follows.
+//!    `(a) `, … after optional indentation), a markdown heading (`# `), a bold heading (a line
+//!    that is only `**…**`, up to 15 words, no sentence break), a table row (a tab, or two or
+//!    more `|`), a rule (no letter or digit) or text. A text line is joined to the line before it
+//!    (a hard-wrapped paragraph) when the line before ends with a continuation mark (`,` `;` `-`
+//!    `–` `(` `/` `&`); when it ends with a dangling function word ("of", "the", "and", …) and is
+//!    long or the next line starts in lowercase; when the next line starts in lowercase and the
+//!    line before is long (≥ 40 bytes) or itself a wrapped continuation; when the line before
+//!    ends with a title or a mid-sentence abbreviation ("Dr.", "e.g."); or when the next line is
+//!    indented under a bullet. Otherwise a newline ends the unit, so lines without final
+//!    punctuation never run into the next line. Headings, table rows, rules, short lines ending
+//!    in `:` and metadata lines (parts separated by ` · `, ` • `, ` | `, ` › `, ` > `) are never
+//!    joined to what follows.
 //! 2. **Blocks → sentences.** A bullet block gives units of kind [`SentenceKind::Bullet`] (all of
 //!    its sentences, not only the first: the kind names the container a sentence sits in, and the
 //!    first one is the one that starts with the marker). Markdown and bold headings are one
@@ -284,8 +285,10 @@ fn joins(text: &str, first: &Line, last: &Line, next: &Line, wrapped: bool) -> b
         return false; // "kp_nightshift wrote:", "Side effects:"
     }
     let lower = first_alnum(ns).is_some_and(char::is_lowercase);
-    if ls.ends_with('.') && token_before(ls, ls.len() - 1).is_some_and(|(_, w)| in_list_word(w, TITLES)) {
-        return true; // "… prescribed by Dr.\nSmith"
+    if ls.ends_with('.')
+        && token_before(ls, ls.len() - 1).is_some_and(|(_, w)| in_list_word(w, TITLES) || in_list_ci(w, MID))
+    {
+        return true; // "… prescribed by Dr.\nSmith", "… painkillers, e.g.\nIbuprofen"
     }
     match continuation(ls) {
         Continuation::Mark => return true,
@@ -813,7 +816,7 @@ fn emit(text: &str, a: usize, b: usize, kind: SentenceKind, out: &mut Vec<(ByteS
     let Some((a, b)) = trimmed(text, a, b) else { return };
     let s = &text[a..b];
     let len = b - a;
-    let unpunctuated = || !s.contains(|c: char| matches!(c, '.' | ',' | ';' | ':' | '!' | '?' | '…'));
+    let unpunctuated = || !s.contains(['.', ',', ';', ':', '!', '?', '…']);
     let max = if len > UNPUNCTUATED_MAX && unpunctuated() {
         UNPUNCTUATED_MAX
     } else if len > HARD_MAX {

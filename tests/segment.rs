@@ -178,11 +178,12 @@ const CASES: &[Case] = &[
     },
     Case {
         name: "hard_wrapped_paragraph_is_joined",
-        input: "Memantine is an NMDA receptor antagonist that\nblocks glutamate. According to the makers of\nthe drug, it was approved\nin 2003 for dementia.\nSide effects are rare, says Dr.\nAna Ruiz.",
+        input: "Memantine is an NMDA receptor antagonist that\nblocks glutamate. According to the makers of\nthe drug, it was approved\nin 2003 for dementia.\nSide effects are rare, says Dr.\nAna Ruiz. Try painkillers, e.g.\nIbuprofen.",
         expected: &[
             (P, "Memantine is an NMDA receptor antagonist that\nblocks glutamate."),
             (P, "According to the makers of\nthe drug, it was approved\nin 2003 for dementia."),
             (P, "Side effects are rare, says Dr.\nAna Ruiz."),
+            (P, "Try painkillers, e.g.\nIbuprofen."),
         ],
     },
     Case {
