@@ -28,8 +28,8 @@
 //!    Title-Case question, and is followed by a blank line, a bullet, a rule, the end of the
 //!    text or a longer line (colon lines need no such follower). Everything else is prose,
 //!    split at `.` `!` `?` `…` (and CJK `。！？`) runs followed by whitespace, after any closing
-//!    quotes or brackets (`he said." Next` splits after the quote, so a closing quote never
-//!    starts a unit). A `.` does not split after titles (Dr., Mrs., Prof., St., but not the
+//!    quotes or brackets (`he said." Next` splits after the quote, and so does `works. " Next`
+//!    with a lone straight quote; a closing quote never starts a unit). A `.` does not split after titles (Dr., Mrs., Prof., St., but not the
 //!    acronym "MS."), after mid-sentence abbreviations (e.g., i.e., vs., approx., cf.), after
 //!    Fig./No./Vol./p. before a number, after a one-letter label opening the sentence ("Q."), and
 //!    after possibly-final abbreviations (etc., Inc., Ltd., U.S., a.m., Ph.D., Jan., initials
@@ -535,7 +535,18 @@ fn split_sentences(
         if k >= b.len() {
             break;
         }
-        let next = char_at(s, k);
+        let mut next = char_at(s, k);
+        if next.is_whitespace() {
+            // A straight quote standing alone after the stop closes it: `It works. " Then`.
+            let t = k + (s[k..].len() - s[k..].trim_start().len());
+            if matches!(b.get(t), Some(b'"' | b'\'')) && b.get(t + 1).is_none_or(|c| c.is_ascii_whitespace()) {
+                k = t + 1;
+                if k >= b.len() {
+                    break;
+                }
+                next = char_at(s, k);
+            }
+        }
         let split = if next.is_whitespace() {
             if qe {
                 split_after_question(s, k)

@@ -156,7 +156,7 @@ const CASES: &[Case] = &[
     },
     Case {
         name: "closing_quotes_stay_with_their_sentence",
-        input: "He said, \"It works.\" Next we tried it. \u{201c}The drug works. It is safe,\u{201d} she said. (It was approved.) Then it sold.",
+        input: "He said, \"It works.\" Next we tried it. \u{201c}The drug works. It is safe,\u{201d} she said. (It was approved.) Then it sold. She said: \"It works. \" Then it stopped.",
         expected: &[
             (P, "He said, \"It works.\""),
             (P, "Next we tried it."),
@@ -164,6 +164,8 @@ const CASES: &[Case] = &[
             (P, "It is safe,\u{201d} she said."),
             (P, "(It was approved.)"),
             (P, "Then it sold."),
+            (P, "She said: \"It works. \""),
+            (P, "Then it stopped."),
         ],
     },
     Case {
