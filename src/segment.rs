@@ -29,8 +29,8 @@
 //!    text or a longer line (colon lines need no such follower). Everything else is prose,
 //!    split at `.` `!` `?` `…` (and CJK `。！？`) runs followed by whitespace, after any closing
 //!    quotes or brackets (`he said." Next` splits after the quote, and so does `works. " Next`
-//!    with a lone straight quote; a closing quote never starts a unit). A `.` does not split after titles (Dr., Mrs., Prof., St., but not the
-//!    acronym "MS."), after mid-sentence abbreviations (e.g., i.e., vs., approx., cf.), after
+//!    with a lone straight quote; a closing quote never starts a unit). A `.` does not split
+//!    after titles (Dr., Mrs., Prof., St., but not the acronym "MS."), after mid-sentence abbreviations (e.g., i.e., vs., approx., cf.), after
 //!    Fig./No./Vol./p. before a number, after a one-letter label opening the sentence ("Q."), and
 //!    after possibly-final abbreviations (etc., Inc., Ltd., U.S., a.m., Ph.D., Jan., initials
 //!    like "J. K.") unless a common sentence starter ("The", "It", "We", …) follows. Before a
