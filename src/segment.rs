@@ -784,7 +784,7 @@ fn split_after_period(s: &str, sentence_start: usize, run_start: usize, run_end:
     let mut chars = w.chars();
     if let (Some(c), None) = (chars.next(), chars.next()) {
         if c.is_uppercase() {
-            if s[sentence_start..tok_start].trim().is_empty() {
+            if s.get(sentence_start..tok_start).is_some_and(|lead| lead.trim().is_empty()) {
                 return false; // a label or initial opening the sentence: "Q. My dermatologist"
             }
             // An initial ("J. K. Rowling"), unless a word like "vitamin" precedes it.
