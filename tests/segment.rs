@@ -427,10 +427,12 @@ fn messy_text() -> impl Strategy<Value = String> {
                 "...", "\u{2026}", "?!", "\"", "\u{201d}", "\n", "\n\n", "* ", "- ", "1. ", "# ", "**Bold:**",
                 "\t", " | ", "www.example.com", "doi:10.1000/xyz.123", "\u{1f600}", "\u{4e2d}\u{6587}\u{3002}",
                 "\u{5e9}\u{5dc}\u{5d5}\u{5dd}.", "e\u{301}", "\r\n", "\u{2028}", "word", "Word", " ", " ",
+                "Q.", "(", "*", "\u{3002}", "\u{201c}", ".", "!", "?", "MS.", "St.", "etc.", "a.m.", "Inc.", "No.", "5",
             ]),
             0..120,
         )
-        .prop_map(|v| v.join(" ")),
+        .prop_flat_map(|v| (Just(v), any::<bool>()))
+        .prop_map(|(v, spaced)| if spaced { v.join(" ") } else { v.concat() }),
         prop::collection::vec(prop::sample::select(vec!["ab", "Cd", "x", " ", "\u{a0}", "\u{e9}"]), 0..1500)
             .prop_map(|v| v.concat()),
     ]
