@@ -825,10 +825,9 @@ struct Emitter<'s> {
     bullet: bool,
     /// Where the next text node is searched for in the source.
     cursor: usize,
+    /// Bytes that failed searches may still scan: keeps the worst case linear.
+    fail_budget: usize,
 }
-
-/// How far past the cursor a text node is searched for in the source.
-const SEARCH_WINDOW: usize = 64 * 1024;
 
 impl Emitter<'_> {
     fn want(&mut self, g: Gap) {
@@ -838,38 +837,38 @@ impl Emitter<'_> {
         }
     }
 
-    /// Find `needle` in the source at or after the cursor (within a window).
-    fn locate(&self, needle: &str) -> Option<usize> {
-        if needle.is_empty() {
+    /// Find `needle` in the source at or after the cursor. A hit costs its distance from the
+    /// cursor (which then moves there); a miss costs the rest of the source, paid from a budget
+    /// of a few source lengths, after which searching stops (nodes map to the cursor).
+    fn locate(&mut self, needle: &str) -> Option<usize> {
+        let from = self.cursor.min(self.src.len());
+        if needle.is_empty() || self.fail_budget < self.src.len() - from {
             return None;
         }
-        let from = self.cursor.min(self.src.len());
-        let mut to = (from + SEARCH_WINDOW + needle.len()).min(self.src.len());
-        while !self.src.is_char_boundary(to) {
-            to -= 1;
+        let hit = self.src[from..].find(needle).map(|p| from + p);
+        if hit.is_none() {
+            self.fail_budget -= self.src.len() - from;
         }
-        self.src[from..to].find(needle).map(|p| from + p)
+        hit
     }
 
     fn text(&mut self, t: &str) {
         if t.is_empty() {
             return;
         }
-        // Where is this node in the source? Exactly (word-level alignment) or by its first word.
-        let exact = self.locate(t);
-        let approx = match exact {
-            Some(p) => p,
-            None => {
-                let first = t.split(is_html_space).find(|w| !w.is_empty()).unwrap_or("");
-                // The part of the first word that cannot have been an entity in the source.
-                let n = first.bytes().take_while(|b| b.is_ascii() && !matches!(b, b'&' | b'<' | b'>' | b'"' | b'\'')).count();
-                let prefix = &first[..n.min(24)];
-                match (prefix.len() >= 2).then(|| self.locate(prefix)).flatten() {
-                    Some(p) => p,
-                    None => self.cursor,
-                }
-            }
-        };
+        // Where is this node in the source? Find an anchor — a run of ASCII letters/digits near
+        // its start, which cannot have been written as an entity — then check whether the whole
+        // node follows verbatim from there (word-level alignment) or not (the node maps to the
+        // anchor). Searches start at the cursor, so their total cost stays linear.
+        let lead = t.len() - t.trim_start_matches(is_html_space).len();
+        let body = &t[lead..];
+        let (anchor_at, anchor) = ascii_anchor(body);
+        let found = (!anchor.is_empty()).then(|| self.locate(anchor)).flatten();
+        // `exact = Some(p)`: body starts verbatim at source byte p.
+        let exact = found.and_then(|q| q.checked_sub(anchor_at)).filter(|&p| {
+            p >= self.cursor.min(self.src.len()) && self.src.get(p..).is_some_and(|rest| rest.starts_with(body))
+        });
+        let approx = exact.or(found).unwrap_or(self.cursor);
         if t.starts_with(is_html_space) {
             self.want(Gap::Space);
         }
@@ -893,7 +892,7 @@ impl Emitter<'_> {
                     Gap::Line => "\n",
                     Gap::Para => "\n\n",
                 };
-                let at = if self.gap == Gap::Space { exact.map_or(approx, |p| p + wstart) } else { self.gap_at };
+                let at = if self.gap == Gap::Space { exact.map_or(approx, |p| p + (wstart - lead)) } else { self.gap_at };
                 self.out.insert(sep, at);
             }
             if self.bullet {
@@ -902,7 +901,7 @@ impl Emitter<'_> {
             }
             self.gap = Gap::Space; // words inside a node are separated by one space
             match exact {
-                Some(p) => self.out.copy(word, p + wstart),
+                Some(p) => self.out.copy(word, p + (wstart - lead)),
                 None => self.out.insert(word, approx),
             }
         }
@@ -912,11 +911,38 @@ impl Emitter<'_> {
         if t.ends_with(is_html_space) {
             self.want(Gap::Space);
         }
-        self.cursor = match exact {
-            Some(p) => p + t.len(),
-            None => approx.max(self.cursor),
+        self.cursor = match (exact, found) {
+            (Some(p), _) => p + body.len(),
+            (None, Some(q)) => q + anchor.len(),
+            (None, None) => self.cursor,
         };
     }
+}
+
+/// The first run of 3–24 ASCII letters/digits in the first 256 bytes of `s` (or a shorter run if
+/// none is that long), with its byte offset; empty when there is none.
+fn ascii_anchor(s: &str) -> (usize, &str) {
+    let b = s.as_bytes();
+    let lim = b.len().min(256);
+    let mut best: Option<(usize, usize)> = None;
+    let mut i = 0;
+    while i < lim {
+        if b[i].is_ascii_alphanumeric() {
+            let st = i;
+            while i < b.len() && b[i].is_ascii_alphanumeric() && i - st < 24 {
+                i += 1;
+            }
+            if i - st >= 3 {
+                return (st, &s[st..i]);
+            }
+            if best.is_none_or(|(a, z)| i - st > z - a) {
+                best = Some((st, i));
+            }
+        } else {
+            i += 1;
+        }
+    }
+    best.map_or((0, ""), |(a, z)| (a, &s[a..z]))
 }
 
 /// Whitespace for collapsing: Unicode whitespace plus control characters.
@@ -928,7 +954,15 @@ fn is_html_space(c: char) -> bool {
 fn extract(root: ego_tree::NodeRef<'_, scraper::Node>, src: &str, sizes: &HashMap<ego_tree::NodeId, usize>) -> Out {
     use ego_tree::iter::Edge;
     let root_size = sizes.get(&root.id()).copied().unwrap_or(0);
-    let mut e = Emitter { src, out: Out::default(), gap: Gap::None, gap_at: 0, bullet: false, cursor: 0 };
+    let mut e = Emitter {
+        src,
+        out: Out::default(),
+        gap: Gap::None,
+        gap_at: 0,
+        bullet: false,
+        cursor: 0,
+        fail_budget: src.len().saturating_mul(4).saturating_add(1 << 20),
+    };
     let mut skip: Option<ego_tree::NodeId> = None;
     let mut in_article = 0usize;
     for edge in root.traverse() {

@@ -123,6 +123,14 @@ fn html_alignment_maps_verbatim_words_to_source_bytes() {
     // Entity-decoded node: mapped as a whole to where its first word is.
     let r = c.alignment.to_raw(c.text.find("Café").unwrap());
     assert!(html[r..].starts_with("Caf&eacute;"), "{}", &html[r..]);
+    // A big skipped script between nodes does not derail the alignment of what follows.
+    let html = format!("<body><p>First.</p><script>{}</script><p>Second &amp; last.</p><p>Third one.</p></body>", "var x=1;".repeat(20_000));
+    let c = cleaned(Format::Html, html.clone());
+    assert_eq!(c.text, "First.\n\nSecond & last.\n\nThird one.");
+    let r = c.alignment.to_raw(c.text.find("Third").unwrap());
+    assert!(html[r..].starts_with("Third one."));
+    let r = c.alignment.to_raw(c.text.find("Second").unwrap());
+    assert!(html[r..].starts_with("Second &amp;"));
 }
 
 #[test]
@@ -422,4 +430,47 @@ fn gold_strings_survive_cleaning() {
     }
     assert!(checked > 500, "only {checked} gold strings checked");
     assert!(lost.is_empty(), "{} gold strings lost by cleaning:\n{}", lost.len(), lost.join("\n"));
+}
+
+// ───────────────────────────── properties ─────────────────────────────
+
+mod props {
+    use super::*;
+    use proptest::prelude::*;
+
+    /// Every copied byte of the cleaned text maps to the same character in the raw bytes, and
+    /// every mapped offset lies on a char boundary of the raw text.
+    fn check_alignment(src: &str, c: &Cleaned) {
+        for (i, ch) in c.text.char_indices() {
+            let r = c.alignment.to_raw(i);
+            assert!(r <= src.len() && src.is_char_boundary(r), "offset {i} -> {r} in {src:?}");
+            if c.alignment.is_copied(i) {
+                assert!(src[r..].starts_with(ch), "copied {ch:?} at {i} -> {r} in {src:?} / {:?}", c.text);
+            }
+        }
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(256))]
+        #[test]
+        fn clean_never_panics_and_alignment_is_exact(
+            s in r"(?s)([a-zA-Z .,\n\r\t*#>\[\]()<>&;/=_`|•-]|\PC|[\u{1F600}-\u{1F64F}\u{4E00}-\u{4E20}\u{05D0}-\u{05EA}]){0,200}"
+        ) {
+            for format in [Format::Text, Format::Markdown] {
+                if let Ok(c) = clean(&raw(format, s.clone())) {
+                    check_alignment(&s, &c);
+                    prop_assert!(!c.text.trim().is_empty());
+                }
+            }
+        }
+
+        #[test]
+        fn html_never_panics_and_alignment_stays_on_boundaries(
+            s in r"(<(p|div|li|b|script|nav|h2)>|</(p|div|li|b|script|nav|h2)>|&amp;|&eacute;|[a-z ]|\PC){0,120}"
+        ) {
+            if let Ok(c) = clean(&raw(Format::Html, s.clone())) {
+                check_alignment(&s, &c);
+            }
+        }
+    }
 }
