@@ -390,10 +390,9 @@ fn process_line(
         if let Some(n) = heading_marks(rest) {
             let h = rest[n..].trim_start();
             rest_start += rest.len() - h.len();
-            rest = h.trim_end_matches('#').trim_end();
-            if rest.is_empty() {
-                rest = h; // `# #` — nothing but marks: keep as text
-            }
+            // A closing run of `#`s goes only when set off by a space (`# C#` keeps its `#`).
+            let t = h.trim_end_matches('#');
+            rest = if t.len() < h.len() && t.ends_with([' ', '\t']) && !t.trim_end().is_empty() { t.trim_end() } else { h };
         }
     }
     if mode == LineMode::Markdown {

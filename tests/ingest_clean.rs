@@ -187,6 +187,8 @@ fn markdown_markup_is_stripped_with_exact_alignment() {
         let r = c.alignment.to_raw(at);
         assert_eq!(&src[r..r + word.len()], word);
     }
+    let c = clean(&raw(Format::Markdown, "## Dosing in C# ##\n# Why C#\nText.")).unwrap();
+    assert_eq!(c.text, "Dosing in C#\nWhy C#\nText.");
 }
 
 #[test]
@@ -284,11 +286,14 @@ fn long_single_line_article_is_linear() {
     let c = cleaned(Format::Text, text.clone());
     let took = start.elapsed();
     assert_eq!(c.text, text.trim_end());
-    // Generous bound so debug builds pass; release is far faster. Quadratic code would take minutes.
-    assert!(took.as_secs_f64() < 10.0, "took {took:?}");
+    eprintln!("12 MB one-line text cleaned in {took:?}");
+    // Quadratic code would take minutes. Release: well under a second (a margin for loaded CI).
+    let bound = if cfg!(debug_assertions) { 10.0 } else { 2.0 };
+    assert!(took.as_secs_f64() < bound, "took {took:?}");
     let html = format!("<html><body><p>{}</p></body></html>", text.replace(". ", ". &amp; "));
     let start = std::time::Instant::now();
     let h = cleaned(Format::Html, html);
+    eprintln!("{} MB one-paragraph HTML cleaned in {:?}", text.len() / 1_000_000, start.elapsed());
     assert!(start.elapsed().as_secs_f64() < 20.0, "html took {:?}", start.elapsed());
     assert!(h.text.starts_with("Aspirin may lower"));
 }
