@@ -495,9 +495,7 @@ fn copy_filtered(src: &str, a: usize, b: usize, markdown: bool, out: &mut Out) {
     while k < s.len() {
         let skip = if markdown && (s[k..].starts_with("**") || s[k..].starts_with("__")) {
             2
-        } else if markdown && bytes[k] == b'`' {
-            1
-        } else if bytes[k] < 0x20 && bytes[k] != b'\t' && bytes[k] != b'\n' || bytes[k] == 0x7F {
+        } else if (markdown && bytes[k] == b'`') || (bytes[k] < 0x20 && bytes[k] != b'\t' && bytes[k] != b'\n') || bytes[k] == 0x7F {
             1
         } else if bytes[k] >= 0x80 {
             // Non-ASCII: C1 controls and a stray BOM are removed.
@@ -964,6 +962,7 @@ fn extract(root: ego_tree::NodeRef<'_, scraper::Node>, src: &str, sizes: &HashMa
     };
     let mut skip: Option<ego_tree::NodeId> = None;
     let mut in_article = 0usize;
+    let root_is_content = matches!(root_tag(root), Some(t) if t != "body" && t != "html");
     for edge in root.traverse() {
         match edge {
             Edge::Open(n) => {
@@ -977,7 +976,9 @@ fn extract(root: ego_tree::NodeRef<'_, scraper::Node>, src: &str, sizes: &HashMa
                         let size = sizes.get(&n.id()).copied().unwrap_or(0);
                         let junk = n != root
                             && (JUNK_TAGS.contains(&name)
-                                || (name == "header" && in_article == 0 && root_tag(root) != Some("article"))
+                                // a site header; an article's own header (inside <article> or
+                                // the chosen <main>) holds its headline and is kept
+                                || (name == "header" && in_article == 0 && !root_is_content)
                                 // furniture by id/class, unless it holds most of the content
                                 || (attr_junk(el) && size * 10 < root_size * 6));
                         if junk {
@@ -1086,11 +1087,9 @@ fn html_meta(doc: &scraper::Html, content_root: ego_tree::NodeRef<'_, scraper::N
                     set(&mut f.canonical, el.attr("href"));
                 }
             }
-            "script" => {
-                if el.attr("type").is_some_and(|t| t.trim().eq_ignore_ascii_case("application/ld+json")) {
-                    let t: String = n.children().filter_map(|c| c.value().as_text().map(|t| t.to_string())).collect();
-                    ld_scripts.push(t);
-                }
+            "script" if el.attr("type").is_some_and(|t| t.trim().eq_ignore_ascii_case("application/ld+json")) => {
+                let t: String = n.children().filter_map(|c| c.value().as_text().map(|t| t.to_string())).collect();
+                ld_scripts.push(t);
             }
             _ => {}
         }

@@ -139,6 +139,9 @@ fn html_without_article_uses_body_minus_junk() {
                 <footer>Foot</footer></body>";
     let c = cleaned(Format::Html, html);
     assert_eq!(c.text, "Dose\n\nTake one tablet.");
+    let html = "<body><header>Site name</header><main><header><h1>Kept headline</h1></header>\
+                <p>Statins lower LDL cholesterol in most adults.</p></main></body>";
+    assert_eq!(cleaned(Format::Html, html).text, "Kept headline\n\nStatins lower LDL cholesterol in most adults.");
 }
 
 #[test]
