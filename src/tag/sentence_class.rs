@@ -44,12 +44,18 @@ pub struct ClaimFeatures {
     /// A hedge cue inside the sentence (from the hedge layer).
     pub hedge: bool,
     pub question: bool,
+    /// Advice to the reader ("talk to your doctor", "it's important to").
+    pub advice: bool,
     pub imperative: bool,
     pub heading: bool,
     /// Breadcrumbs and menus ("Home > Immune Support > Elderberry Syrup").
     pub navigation: bool,
     /// Side-effect context ("side effects", "common", "rarely", "watch out for", "people get").
     pub side_effect: Option<ByteSpan>,
+    /// The association phrase is a strong one (not "reported"/"noticed"/"users").
+    pub correl_strong: bool,
+    /// An epistemic modal (may, might, could) is among the hedge cues.
+    pub modal: bool,
     /// How many CONDITION entities the sentence holds (side-effect lists hold several).
     pub condition_count: usize,
 }
@@ -69,15 +75,15 @@ fn re(p: &str) -> Regex {
 }
 
 static CAUSAL: Lazy<Regex> = Lazy::new(|| {
-    re(r"treat(?:s|ed|ing)?|(?:used|approved|prescribed|given|taken|recommended|indicated|licensed|designed|developed) (?:\w+ )?(?:to|for)|(?:FDA|EMA)[- ]approved|first[- ]line|help(?:s|ed|ing)?|reduc(?:e|es|ed|ing)|lower(?:s|ed|ing)?|improv(?:e|es|ed|ing)|prevent(?:s|ed|ing)?|protect(?:s|ed|ing)?|reliev(?:e|es|ed|ing)|eas(?:e|es|ed|ing)|caus(?:e|es|ed|ing)|lead(?:s|ing)? to|led to|boost(?:s|ed|ing)?|works?(?: \w+)? (?:for|against|on|by|well|better|brilliantly|wonders)|worked|effective|efficacy|side[- ]effects?|adverse (?:effects?|events?|reactions?)|block(?:s|ed|ing)?|slow(?:s|ed|ing)?(?: down)?|halt(?:s|ed)?|cut(?:s|ting)?|heal(?:s|ed|ing)?|rais(?:e|es|ed|ing)|increas(?:e|es|ed|ing)|decreas(?:e|es|ed|ing)|worsen(?:s|ed|ing)?|trigger(?:s|ed|ing)?|controls|controlled|controlling|contribut(?:e|es|ed|ing) to|affect(?:s|ed|ing)?|(?:see|saw|notice|noticed) (?:\w+ )?(?:improvement|regrowth|results|benefits?)|shut(?:s)? down|overproduc(?:e|es)|feel (?:\w+ )?(?:worse|better)|blunt(?:s|ed)?|erod(?:e|es|ed)|irritat(?:e|es|ed|ion)|toxic|well tolerated|tolerated|(?:is|are|was) enough|prescrib(?:e|es|ed) (?:\w+ )?for|medicines? for|treatments? for|approved by the \w+ for|performs?|climbs?|(?:people|patients|you|men|women|users|some) (?:\w+ )?(?:get|gets|develop|experience|have)|watch out for|downsides?|complaints?|problems include|warning|overdos(?:e|es|ed)|poisoning|interactions?|safe|dangerous|stop(?:s|ped|ping)?|shorten(?:s|ed)?|clear(?:s|ed)? up|fight(?:s|ing)?|kill(?:s|ed|ing)?|calm(?:s|ed|ing)?|restor(?:e|es|ed|ing)|regulat(?:e|es|ed|ing)|manag(?:e|es|ed|ing)|make(?:s)? (?:\w+ )?(?:worse|better|drowsy|drowsier|sleepy|tired|dizzy)|made (?:\w+ )?(?:worse|better|drowsy|sleepy|tired|dizzy)|saved?|benefits?|thin(?:s)? the blood|cure(?:s|d)?|speeds?(?: up)?|fix(?:es|ed)?|relax(?:es|ed)?|tighten(?:s|ed)?|damag(?:e|es|ed)|destroy(?:s|ed)?|interact(?:s|ed)? with|interfer(?:e|es)|keeps? (?:\w+ )?(?:away|down|under control)|carries (?:a )?(?:\w+ )?risk|risks? of|the risk|rebuild(?:s)?|replenish(?:es)?|support(?:s)?|promot(?:e|es|ed)|(?:is|are) (?:a )?(?:common|rare|serious|known|classic) (?:side effect|trigger|cause)|(?:is|are) (?:the )?most common|deplet(?:e|es|ed)|push(?:es)? (?:\w+ )?up|dampen(?:s|ing)?|acts? (?:mainly |mostly )?as")
+    re(r"treat(?:s|ed|ing)?|(?:used|approved|prescribed|given|taken|recommended|indicated|licensed|designed|developed) (?:\w+ )?(?:to|for)|(?:FDA|EMA)[- ]approved|first[- ]line|help(?:s|ed|ing)?|reduc(?:e|es|ed|ing)|lower(?:s|ed|ing)?|improv(?:e|es|ed|ing)|prevent(?:s|ed|ing)?|protect(?:s|ed|ing)?|reliev(?:e|es|ed|ing)|eas(?:e|es|ed|ing)|caus(?:e|es|ed|ing)|lead(?:s|ing)? to|led to|boost(?:s|ed|ing)?|works?(?: \w+)? (?:for|against|on|by|well|better|brilliantly|wonders)|worked|effective|efficacy|side[- ]effects?|adverse (?:effects?|events?|reactions?)|block(?:s|ed|ing)?|slow(?:s|ed|ing)?(?: down)?|halt(?:s|ed)?|cut(?:s|ting)?|heal(?:s|ed|ing)?|rais(?:e|es|ed|ing)|increas(?:e|es|ed|ing)|decreas(?:e|es|ed|ing)|worsen(?:s|ed|ing)?|trigger(?:s|ed|ing)?|controls|controlled|controlling|contribut(?:e|es|ed|ing) to|affect(?:s|ed|ing)?|(?:see|saw|notice|noticed) (?:\w+ )?(?:improvement|regrowth|results|benefits?)|shut(?:s)? down|overproduc(?:e|es)|feel (?:\w+ )?(?:worse|better)|blunt(?:s|ed)?|erod(?:e|es|ed)|irritat(?:e|es|ed|ion)|toxic|well tolerated|tolerated|(?:is|are|was) enough|prescrib(?:e|es|ed) (?:\w+ )?for|medicines? for|treatments? for|approved by the \w+ for|performs?|climbs?|(?:people|patients|you|men|women|users|some) (?:\w+ ){0,2}(?:get|gets|develop|experience|have)|(?:may|might|can|could) (?:also )?include|watch out for|downsides?|complaints?|problems include|warning|overdos(?:e|es|ed)|poisoning|interactions?|safe|dangerous|stop(?:s|ped|ping)?|shorten(?:s|ed)?|clear(?:s|ed)? up|fight(?:s|ing)?|kill(?:s|ed|ing)?|calm(?:s|ed|ing)?|restor(?:e|es|ed|ing)|regulat(?:e|es|ed|ing)|manag(?:e|es|ed|ing)|make(?:s)? (?:\w+ )?(?:worse|better|drowsy|drowsier|sleepy|tired|dizzy)|made (?:\w+ )?(?:worse|better|drowsy|sleepy|tired|dizzy)|saved?|benefits?|thin(?:s)? the blood|cure(?:s|d)?|speeds?(?: up)?|fix(?:es|ed)?|relax(?:es|ed)?|tighten(?:s|ed)?|damag(?:e|es|ed)|destroy(?:s|ed)?|interact(?:s|ed)? with|interfer(?:e|es)|keeps? (?:\w+ )?(?:away|down|under control)|carries (?:a )?(?:\w+ )?risk|risks? of|the risk|rebuild(?:s)?|replenish(?:es)?|support(?:s)?|promot(?:e|es|ed)|(?:is|are) (?:a )?(?:common|rare|serious|known|classic) (?:side effect|trigger|cause)|(?:is|are) (?:the )?most common|deplet(?:e|es|ed)|push(?:es)? (?:\w+ )?up|dampen(?:s|ing)?|(?:offer|offers|offering|provide|provides|providing|produce|produces|producing|bring|brings|deliver|delivers) (?:\w+ ){0,3}(?:relief|improvements?|benefits?|effects?|results|protection)|makes? (?:you|people|patients|him|her|them|me) (?:\w+ )?(?:less|more|feel) |fix(?:es|ed)?|clear(?:s|ed)? (?:\w+ )?up|clears|(?:can|may|might|could|will) (?:\w+ )?(?:change|affect|develop|happen)|acts? (?:mainly |mostly )?as")
 });
 
 static CORRELATIONAL: Lazy<Regex> = Lazy::new(|| {
-    re(r"link(?:s|ed)? (?:to|with)|link between|no (?:proven )?link|linking|tied to|ties? between|associat(?:ed|ion) (?:with|between)|associated|association|correlat(?:e|es|ed|ion)|report(?:s|ed)?|reporting|noticed?|swears?|swore|had (?:\d[\d.,]*%? |about |roughly |nearly |slightly |significantly )?(?:fewer|more|lower|higher|less|similar)|(?:fewer|lower|higher|similar|reduced|increased) (?:rates?|risk|odds|incidence|numbers?)|rates? of|were similar|was similar|more common|less common|(?:people|patients|women|men|users|those|adults|children) who (?:took|take|takes|taking|used|use|drank|drink|received|started|were given|ate|eat)|observational|(?:found|find|showed) (?:no|a|more|fewer|higher|lower)|achieved|users|did (?:\w+ )?nothing|didn['’]t (?:\w+ )?(?:work|help|do)|(?:was|were|are) (?:\w+ )?gone|went from|lost (?:\w+ ){0,3}weight|(?:gave|gives) (?:her|him|me|them|us|my \w+|her \w+|his \w+) (?:\w+ )?(?:nightmares|headaches?|side effects|a rash|rash|diarrh?oea|nausea)|changed my life|in the \w+ group|in both arms|shows? up in|\d[\d.,]*% of")
+    re(r"link(?:s|ed)? (?:to|with)|link between|no (?:proven )?link|linking|tied to|ties? between|associat(?:ed|ion) (?:with|between)|associated|association|correlat(?:e|es|ed|ion)|report(?:s|ed)?|reporting|noticed?|swears?|swore|had (?:\d[\d.,]*%? |about |roughly |nearly |slightly |significantly )?(?:fewer|more|lower|higher|less|similar)|(?:fewer|lower|higher|similar|reduced|increased) (?:rates?|risk|odds|incidence|numbers?)|rates? of|were similar|was similar|more common|less common|(?:people|patients|women|men|users|those|adults|children) who (?:took|take|takes|taking|used|use|drank|drink|received|started|were given|ate|eat)|observational|(?:found|find|showed) (?:no|a|more|fewer|higher|lower)|achieved|users (?:report|say|said|noticed|describe)|did (?:\w+ )?nothing|didn['’]t (?:\w+ )?(?:work|help|do)|(?:was|were|are) (?:\w+ )?gone|went from|lost (?:\w+ ){0,3}weight|(?:gave|gives) (?:her|him|me|them|us|my \w+|her \w+|his \w+) (?:\w+ )?(?:nightmares|headaches?|side effects|a rash|rash|diarrh?oea|nausea)|changed my life|in the \w+ group|in both arms|shows? up in|\d[\d.,]*% of")
 });
 
 static DRUG_REFERENCE: Lazy<Regex> = Lazy::new(|| {
-    re(r"(?:this|the|these|that|your|my|his|her|their|a|an|such|daily|low[- ]dose|high[- ]dose) (?:\w+ )?(?:medications?|medicines?|drugs?|supplements?|treatments?|pills?|tablets?|capsules?|injections?|shots?|doses?|therapy|therapies|vaccines?|remed(?:y|ies)|products?|prescriptions?|lozenges?|syrups?|creams?|extracts?|sprays?|patch(?:es)?|inhalers?|antibiotics?|formulation|combination|combo|course|regimen)|it|its|it's|it’s|they|them|medications|medicines|drugs|supplements|antibiotics|antidepressants|stimulants|vaccines|painkillers")
+    re(r"(?:this|the|these|that|your|my|his|her|their|a|an|such|daily|low[- ]dose|high[- ]dose) (?:\w+ )?(?:medications?|medicines?|drugs?|supplements?|treatments?|pills?|tablets?|capsules?|injections?|shots?|doses?|therapy|therapies|vaccines?|remed(?:y|ies)|products?|prescriptions?|lozenges?|syrups?|creams?|extracts?|sprays?|patch(?:es)?|inhalers?|antibiotics?|formulation|combination|combo|course|regimen)|it|its|it's|it’s|they|them|medications?|medicines?|drugs|supplements?|antibiotics?|antidepressants?|stimulants|vaccines?|painkillers?|(?:high|higher|low|lower|large|larger|small|standard|full|extra|missed|double) doses?|(?:stopping|starting|taking|using|switching|combining|mixing|skipping|missing|injecting|quitting) (?:\w+ )?(?:it|them|the \w+|your \w+|\w+ly|too)|long-term use|(?:the|this|that) combination")
 });
 
 static OUTCOME: Lazy<Regex> = Lazy::new(|| {
@@ -90,7 +96,11 @@ static ANECDOTE: Lazy<Regex> = Lazy::new(|| {
 });
 
 static SIDE_EFFECT: Lazy<Regex> = Lazy::new(|| {
-    re(r"side[- ]effects?|adverse|(?:very |most |less |more )?common(?:ly)?|rare(?:ly)?|uncommon|watch out for|downsides?|complaints?|problems include|(?:people|patients|you|men|women|users|some|many|children|adults) (?:\w+ )?(?:get|gets|got|develop|developed|experience|experienced|notice|noticed|report|reported)|warning|allergic|reactions?|toxic(?:ity)?|overdose|after (?:taking|starting|stopping)|when (?:taking|starting|stopping)|on (?:the )?(?:drug|medication|medicine|pill|treatment)|in the first (?:few )?(?:days|weeks|months)|withdrawal")
+    re(r"side[- ]effects?|adverse|(?:very |most |less |more )?common(?:ly)?|rare(?:ly)?|uncommon|watch out for|downsides?|complaints?|problems include|(?:people|patients|you|men|women|users|some|many|children|adults) (?:\w+ ){0,2}(?:get|gets|got|develop|developed|experience|experienced|notice|noticed|report|reported)|(?:may|might|can|could) (?:also )?include|warning|allergic|reactions?|toxic(?:ity)?|overdose|after (?:taking|starting|stopping)|when (?:taking|starting|stopping)|on (?:the )?(?:drug|medication|medicine|pill|treatment)|in the first (?:few )?(?:days|weeks|months)|withdrawal")
+});
+
+static ADVICE: Lazy<Regex> = Lazy::new(|| {
+    re(r"(?:talk|speak) (?:to|with) your|ask your|consult (?:your|a|with)|(?:any|your) (?:questions|concerns)|it['’]s (?:crucial|essential|important|vital|key|paramount) to|is key to")
 });
 
 static QUESTION_START: Lazy<Regex> = Lazy::new(|| re(r"^\W*(?:what|how|why|when|where|who|which)"));
@@ -125,6 +135,28 @@ pub fn claim_features(doc: &Doc, i: usize) -> ClaimFeatures {
     f.causal = CAUSAL.find(text).map(|m| ByteSpan::new(m.start(), m.end()));
     f.correlational = CORRELATIONAL.find(text).map(|m| ByteSpan::new(m.start(), m.end()));
     f.hedge = doc.hedges.iter().any(|h| h.sentence == i);
+    f.modal = doc.hedges.iter().filter(|h| h.sentence == i).any(|h| {
+        let w = doc.text.get(h.span.start..h.span.end).unwrap_or("").to_lowercase();
+        matches!(w.as_str(), "may" | "might" | "could")
+    });
+    f.advice = ADVICE.is_match(text);
+    // "headaches associated with …", "those linked to …": a modifier of a condition, not a claim.
+    let cond_ends: Vec<usize> = doc
+        .entities_in(i)
+        .filter(|&k| doc.entities[k].label == EntityLabel::Condition)
+        .map(|k| doc.entities[k].span.end.saturating_sub(s.span.start))
+        .collect();
+    let modifier = |m: &regex::Match| {
+        let head = text.get(..m.start()).unwrap_or("").trim_end();
+        let w = m.as_str().to_lowercase();
+        (w.starts_with("link") || w.starts_with("associat") || w.starts_with("tied"))
+            && (cond_ends.contains(&head.len()) || head.to_lowercase().ends_with("those"))
+    };
+    f.correlational = CORRELATIONAL.find_iter(text).find(|m| !modifier(m)).map(|m| ByteSpan::new(m.start(), m.end()));
+    f.correl_strong = CORRELATIONAL.find_iter(text).filter(|m| !modifier(m)).any(|m| {
+        let w = m.as_str().to_lowercase();
+        !(w.starts_with("report") || w.starts_with("notice") || w == "users" || w == "achieved" || w.starts_with("swe") || w == "swore")
+    });
     f.anecdote = ANECDOTE.is_match(text);
     let trimmed = text.trim_end_matches(|c: char| c == '"' || c == '”' || c == ')' || c.is_whitespace());
     f.question = trimmed.ends_with('?') || trimmed.ends_with('？') || QUESTION_START.is_match(text);
@@ -161,6 +193,9 @@ fn rule_decision(f: &ClaimFeatures) -> (ClaimStrength, f32) {
     }
     let causal = f.causal.is_some();
     let correl = f.correlational.is_some();
+    // Association phrases that carry a claim on their own with a CONDITION ("linked to",
+    // "people who took … had fewer"), unlike "reported" / "noticed".
+    let strong_correl = f.correl_strong;
     // Which pattern of evidence makes this a claim, with its base confidence.
     let intervention = f.intervention();
     let side = f.side_effect.is_some();
@@ -168,9 +203,9 @@ fn rule_decision(f: &ClaimFeatures) -> (ClaimStrength, f32) {
         0.7
     } else if causal && (f.drug_entity || (f.condition_entity && side)) {
         0.6
-    } else if correl && (f.drug_entity || (f.condition_entity && (intervention || side)) || (intervention && f.outcome())) {
+    } else if correl && (f.drug_entity || (f.condition_entity && (intervention || side || strong_correl)) || (intervention && f.outcome())) {
         0.6
-    } else if f.hedge && (f.drug_entity || (f.condition_entity && (intervention || side))) && (causal || f.outcome()) {
+    } else if f.hedge && ((f.drug_entity && (causal || f.modal || f.condition_entity)) || (f.condition_entity && (intervention || side) && (causal || f.modal || side))) {
         0.55
     } else if f.condition_count >= 2 && side {
         // A bare list of side effects / symptoms under a side-effect heading.
@@ -179,6 +214,9 @@ fn rule_decision(f: &ClaimFeatures) -> (ClaimStrength, f32) {
         return (ClaimStrength::None, 0.0);
     };
     if (f.imperative || f.question) && !f.hedge {
+        return (ClaimStrength::None, 0.0);
+    }
+    if f.advice && !(f.drug_entity && causal) {
         return (ClaimStrength::None, 0.0);
     }
     let mut score: f32 = base;
@@ -214,6 +252,7 @@ impl SentenceClassifier {
         Lazy::force(&ANECDOTE);
         Lazy::force(&QUESTION_START);
         Lazy::force(&SIDE_EFFECT);
+        Lazy::force(&ADVICE);
         Ok(SentenceClassifier)
     }
 }
