@@ -44,6 +44,10 @@ pub struct ClaimFeatures {
     /// A hedge cue inside the sentence (from the hedge layer).
     pub hedge: bool,
     pub question: bool,
+    /// A treatment verb ("treats", "prevents", "protects against", "most effective treatment").
+    pub treat_verb: bool,
+    /// A change-of-health phrase ("was gone", "got a rash", "80% better"), for anecdotes.
+    pub change: bool,
     /// Advice to the reader ("talk to your doctor", "it's important to").
     pub advice: bool,
     pub imperative: bool,
@@ -75,7 +79,7 @@ fn re(p: &str) -> Regex {
 }
 
 static CAUSAL: Lazy<Regex> = Lazy::new(|| {
-    re(r"treat(?:s|ed|ing)?|(?:used|approved|prescribed|given|taken|recommended|indicated|licensed|designed|developed) (?:\w+ )?(?:to|for)|(?:FDA|EMA)[- ]approved|first[- ]line|help(?:s|ed|ing)?|reduc(?:e|es|ed|ing)|lower(?:s|ed|ing)?|improv(?:e|es|ed|ing)|prevent(?:s|ed|ing)?|protect(?:s|ed|ing)?|reliev(?:e|es|ed|ing)|eas(?:e|es|ed|ing)|caus(?:e|es|ed|ing)|lead(?:s|ing)? to|led to|boost(?:s|ed|ing)?|works?(?: \w+)? (?:for|against|on|by|well|better|brilliantly|wonders)|worked|effective|efficacy|side[- ]effects?|adverse (?:effects?|events?|reactions?)|block(?:s|ed|ing)?|slow(?:s|ed|ing)?(?: down)?|halt(?:s|ed)?|cut(?:s|ting)?|heal(?:s|ed|ing)?|rais(?:e|es|ed|ing)|increas(?:e|es|ed|ing)|decreas(?:e|es|ed|ing)|worsen(?:s|ed|ing)?|trigger(?:s|ed|ing)?|controls|controlled|controlling|contribut(?:e|es|ed|ing) to|affect(?:s|ed|ing)?|(?:see|saw|notice|noticed) (?:\w+ )?(?:improvement|regrowth|results|benefits?)|shut(?:s)? down|overproduc(?:e|es)|feel (?:\w+ )?(?:worse|better)|blunt(?:s|ed)?|erod(?:e|es|ed)|irritat(?:e|es|ed|ion)|toxic|well tolerated|tolerated|(?:is|are|was) enough|prescrib(?:e|es|ed) (?:\w+ )?for|medicines? for|treatments? for|approved by the \w+ for|performs?|climbs?|(?:people|patients|you|men|women|users|some) (?:\w+ ){0,2}(?:get|gets|develop|experience|have)|(?:may|might|can|could) (?:also )?include|watch out for|downsides?|complaints?|problems include|warning|overdos(?:e|es|ed)|poisoning|interactions?|safe|dangerous|stop(?:s|ped|ping)?|shorten(?:s|ed)?|clear(?:s|ed)? up|fight(?:s|ing)?|kill(?:s|ed|ing)?|calm(?:s|ed|ing)?|restor(?:e|es|ed|ing)|regulat(?:e|es|ed|ing)|manag(?:e|es|ed|ing)|make(?:s)? (?:\w+ )?(?:worse|better|drowsy|drowsier|sleepy|tired|dizzy)|made (?:\w+ )?(?:worse|better|drowsy|sleepy|tired|dizzy)|saved?|benefits?|thin(?:s)? the blood|cure(?:s|d)?|speeds?(?: up)?|fix(?:es|ed)?|relax(?:es|ed)?|tighten(?:s|ed)?|damag(?:e|es|ed)|destroy(?:s|ed)?|interact(?:s|ed)? with|interfer(?:e|es)|keeps? (?:\w+ )?(?:away|down|under control)|carries (?:a )?(?:\w+ )?risk|risks? of|the risk|rebuild(?:s)?|replenish(?:es)?|support(?:s)?|promot(?:e|es|ed)|(?:is|are) (?:a )?(?:common|rare|serious|known|classic) (?:side effect|trigger|cause)|(?:is|are) (?:the )?most common|deplet(?:e|es|ed)|push(?:es)? (?:\w+ )?up|dampen(?:s|ing)?|(?:offer|offers|offering|provide|provides|providing|produce|produces|producing|bring|brings|deliver|delivers) (?:\w+ ){0,3}(?:relief|improvements?|benefits?|effects?|results|protection)|makes? (?:you|people|patients|him|her|them|me) (?:\w+ )?(?:less|more|feel) |fix(?:es|ed)?|clear(?:s|ed)? (?:\w+ )?up|clears|(?:can|may|might|could|will) (?:\w+ )?(?:change|affect|develop|happen)|acts? (?:mainly |mostly )?as")
+    re(r"treat(?:s|ed|ing)?|(?:used|approved|prescribed|given|taken|recommended|indicated|licensed|designed|developed) (?:\w+ ){0,3}(?:to|for)|(?:FDA|EMA)[- ]approved|first[- ]line|help(?:s|ed|ing)?|reduc(?:e|es|ed|ing)|lower(?:s|ed|ing)?|improv(?:e|es|ed|ing)|prevent(?:s|ed|ing)?|protect(?:s|ed|ing)?|reliev(?:e|es|ed|ing)|eas(?:e|es|ed|ing)|caus(?:e|es|ed|ing)|lead(?:s|ing)? to|led to|boost(?:s|ed|ing)?|works?(?: \w+)? (?:for|against|on|by|well|better|brilliantly|wonders)|worked|effective|efficacy|side[- ]effects?|adverse (?:effects?|events?|reactions?)|block(?:s|ed|ing)?|slow(?:s|ed|ing)?(?: down)?|halt(?:s|ed)?|cut(?:s|ting)?|heal(?:s|ed|ing)?|rais(?:e|es|ed|ing)|increas(?:e|es|ed|ing)|decreas(?:e|es|ed|ing)|worsen(?:s|ed|ing)?|trigger(?:s|ed|ing)?|controls|controlled|controlling|contribut(?:e|es|ed|ing) to|affect(?:s|ed|ing)?|(?:see|saw|notice|noticed) (?:\w+ )?(?:improvement|regrowth|results|benefits?)|shut(?:s)? down|overproduc(?:e|es)|feel (?:\w+ )?(?:worse|better)|blunt(?:s|ed)?|erod(?:e|es|ed)|irritat(?:e|es|ed|ion)|toxic|well tolerated|tolerated|(?:is|are|was) enough|prescrib(?:e|es|ed) (?:\w+ )?for|medicines? for|treatments? for|approved by the \w+ for|performs?|climbs?|(?:people|patients|you|men|women|users|some) (?:\w+ ){0,2}(?:get|gets|develop|experience|have)|(?:may|might|can|could) (?:also )?include|watch out for|downsides?|complaints?|problems include|warning|overdos(?:e|es|ed)|poisoning|interactions?|safe|dangerous|stop(?:s|ped|ping)?|shorten(?:s|ed)?|clear(?:s|ed)? up|fight(?:s|ing)?|kill(?:s|ed|ing)?|calm(?:s|ed|ing)?|restor(?:e|es|ed|ing)|regulat(?:e|es|ed|ing)|manag(?:e|es|ed|ing)|make(?:s)? (?:\w+ )?(?:worse|better|drowsy|drowsier|sleepy|tired|dizzy)|made (?:\w+ )?(?:worse|better|drowsy|sleepy|tired|dizzy)|saved?|benefits?|thin(?:s)? the blood|cure(?:s|d)?|speeds?(?: up)?|fix(?:es|ed)?|relax(?:es|ed)?|tighten(?:s|ed)?|damag(?:e|es|ed)|destroy(?:s|ed)?|interact(?:s|ed)? with|interfer(?:e|es)|keeps? (?:\w+ )?(?:away|down|under control)|carries (?:a )?(?:\w+ )?risk|risks? of|the risk|rebuild(?:s)?|replenish(?:es)?|support(?:s)?|promot(?:e|es|ed)|(?:is|are) (?:a )?(?:common|rare|serious|known|classic) (?:side effect|trigger|cause)|(?:is|are) (?:the )?most common|deplet(?:e|es|ed)|push(?:es)? (?:\w+ )?up|dampen(?:s|ing)?|(?:offer|offers|offering|provide|provides|providing|produce|produces|producing|bring|brings|deliver|delivers) (?:\w+ ){0,3}(?:relief|improvements?|benefits?|effects?|results|protection)|makes? (?:you|people|patients|him|her|them|me) (?:\w+ )?(?:less|more|feel) |fix(?:es|ed)?|clear(?:s|ed)? (?:\w+ )?up|clears|(?:can|may|might|could|will) (?:\w+ )?(?:change|affect|develop|happen)|acts? (?:mainly |mostly )?as")
 });
 
 static CORRELATIONAL: Lazy<Regex> = Lazy::new(|| {
@@ -83,7 +87,7 @@ static CORRELATIONAL: Lazy<Regex> = Lazy::new(|| {
 });
 
 static DRUG_REFERENCE: Lazy<Regex> = Lazy::new(|| {
-    re(r"(?:this|the|these|that|your|my|his|her|their|a|an|such|daily|low[- ]dose|high[- ]dose) (?:\w+ )?(?:medications?|medicines?|drugs?|supplements?|treatments?|pills?|tablets?|capsules?|injections?|shots?|doses?|therapy|therapies|vaccines?|remed(?:y|ies)|products?|prescriptions?|lozenges?|syrups?|creams?|extracts?|sprays?|patch(?:es)?|inhalers?|antibiotics?|formulation|combination|combo|course|regimen)|it|its|it's|it’s|they|them|medications?|medicines?|drugs|supplements?|antibiotics?|antidepressants?|stimulants|vaccines?|painkillers?|(?:high|higher|low|lower|large|larger|small|standard|full|extra|missed|double) doses?|(?:stopping|starting|taking|using|switching|combining|mixing|skipping|missing|injecting|quitting) (?:\w+ )?(?:it|them|the \w+|your \w+|\w+ly|too)|long-term use|(?:the|this|that) combination")
+    re(r"(?:this|the|these|that|your|my|his|her|their|a|an|such|daily|low[- ]dose|high[- ]dose) (?:\w+ ){0,2}(?:medications?|medicines?|drugs?|supplements?|treatments?|pills?|tablets?|capsules?|injections?|shots?|doses?|therapy|therapies|vaccines?|remed(?:y|ies)|products?|prescriptions?|lozenges?|syrups?|creams?|extracts?|sprays?|patch(?:es)?|inhalers?|antibiotics?|formulation|combination|combo|course|regimen)|it|its|it's|it’s|they|them|medications?|medicines?|drugs|supplements?|antibiotics?|antidepressants?|stimulants|vaccines?|painkillers?|(?:high|higher|low|lower|large|larger|small|standard|full|extra|missed|double) doses?|(?:stopping|starting|taking|using|switching|combining|mixing|skipping|missing|injecting|quitting) (?:\w+ )?(?:it|them|the \w+|your \w+|\w+ly|too)|long-term use|(?:the|this|that) combination")
 });
 
 static OUTCOME: Lazy<Regex> = Lazy::new(|| {
@@ -99,6 +103,15 @@ static SIDE_EFFECT: Lazy<Regex> = Lazy::new(|| {
     re(r"side[- ]effects?|adverse|(?:very |most |less |more )?common(?:ly)?|rare(?:ly)?|uncommon|watch out for|downsides?|complaints?|problems include|(?:people|patients|you|men|women|users|some|many|children|adults) (?:\w+ ){0,2}(?:get|gets|got|develop|developed|experience|experienced|notice|noticed|report|reported)|(?:may|might|can|could) (?:also )?include|warning|allergic|reactions?|toxic(?:ity)?|overdose|after (?:taking|starting|stopping)|when (?:taking|starting|stopping)|on (?:the )?(?:drug|medication|medicine|pill|treatment)|in the first (?:few )?(?:days|weeks|months)|withdrawal")
 });
 
+static TREAT_VERB: Lazy<Regex> = Lazy::new(|| {
+    re(r"treat(?:s|ed|ing)?|prevent(?:s|ed|ing)?|protect(?:s|ed)? against|cure(?:s|d)?|reliev(?:e|es|ed)|alleviat(?:e|es|ed)|heal(?:s|ed)?|(?:most )?effective (?:treatment|therapy|option)")
+});
+
+/// A change in the narrator's (or a relative's) health: "was gone", "80% better", "got a rash".
+static CHANGE: Lazy<Regex> = Lazy::new(|| {
+    re(r"better|worse|gone|got|get|gets|calmed|clear(?:ing|ed)?|fewer|(?:is|are|was|were) down|haven['’]t had|fixed|improv\w*|stopped|helped|worked|did nothing|went away|disappeared")
+});
+
 static ADVICE: Lazy<Regex> = Lazy::new(|| {
     re(r"(?:talk|speak) (?:to|with) your|ask your|consult (?:your|a|with)|(?:any|your) (?:questions|concerns)|it['’]s (?:crucial|essential|important|vital|key|paramount) to|is key to")
 });
@@ -108,7 +121,7 @@ static QUESTION_START: Lazy<Regex> = Lazy::new(|| re(r"^\W*(?:what|how|why|when|
 const IMPERATIVE_VERBS: &[&str] = &[
     "ask", "talk", "tell", "call", "check", "keep", "remember", "see", "speak", "consult", "discuss", "read",
     "store", "take", "swallow", "follow", "contact", "visit", "learn", "find", "click", "subscribe", "share",
-    "sign", "don't", "don’t", "do", "never", "always", "make", "try", "get", "seek", "let", "use", "note",
+    "sign", "stop", "skip", "please", "give", "q", "don't", "don’t", "do", "never", "always", "make", "try", "get", "seek", "let", "use", "note",
 ];
 
 /// Collect the rule evidence for sentence `i` of `doc`.
@@ -140,6 +153,8 @@ pub fn claim_features(doc: &Doc, i: usize) -> ClaimFeatures {
         matches!(w.as_str(), "may" | "might" | "could")
     });
     f.advice = ADVICE.is_match(text);
+    f.treat_verb = TREAT_VERB.is_match(text);
+    f.change = CHANGE.is_match(text);
     // "headaches associated with …", "those linked to …": a modifier of a condition, not a claim.
     let cond_ends: Vec<usize> = doc
         .entities_in(i)
@@ -165,7 +180,29 @@ pub fn claim_features(doc: &Doc, i: usize) -> ClaimFeatures {
     f.condition_count = doc.entities_in(i).filter(|&k| doc.entities[k].label == EntityLabel::Condition).count();
     let first = words(text).first().map(|(_, w)| w.to_lowercase()).unwrap_or_default();
     f.imperative = IMPERATIVE_VERBS.contains(&first.as_str());
+    f.heading |= is_title(text);
     f
+}
+
+/// A title-case line without closing punctuation ("Finasteride Treatment for Male Pattern Hair
+/// Loss"): a heading. Sentence-case headlines ("Old gout drug may cut heart attack risk") are not.
+fn is_title(text: &str) -> bool {
+    let t = text.trim_end();
+    if t.ends_with(['.', '!', '?', ':', ';', '"', '”']) {
+        return false;
+    }
+    let ws = words(t);
+    let content: Vec<&str> = ws
+        .iter()
+        .map(|(_, w)| *w)
+        .filter(|w| w.chars().next().is_some_and(|c| c.is_alphabetic()))
+        .filter(|w| !matches!(w.to_lowercase().as_str(), "a" | "an" | "the" | "of" | "for" | "and" | "or" | "to" | "in" | "on" | "with" | "at" | "by" | "vs"))
+        .collect();
+    if content.len() < 3 {
+        return false;
+    }
+    let caps = content.iter().filter(|w| w.chars().next().is_some_and(|c| c.is_uppercase())).count();
+    caps * 10 >= content.len() * 8
 }
 
 /// Turn the rule evidence (and, later, a model's probabilities over
@@ -207,12 +244,19 @@ fn rule_decision(f: &ClaimFeatures) -> (ClaimStrength, f32) {
         0.6
     } else if f.hedge && ((f.drug_entity && (causal || f.modal || f.condition_entity)) || (f.condition_entity && (intervention || side) && (causal || f.modal || side))) {
         0.55
+    } else if f.condition_entity && f.treat_verb {
+        0.55
+    } else if f.anecdote && f.condition_entity && f.change {
+        0.5
     } else if f.condition_count >= 2 && side {
         // A bare list of side effects / symptoms under a side-effect heading.
         0.5
     } else {
         return (ClaimStrength::None, 0.0);
     };
+    if f.heading && !f.hedge {
+        return (ClaimStrength::None, 0.0);
+    }
     if (f.imperative || f.question) && !f.hedge {
         return (ClaimStrength::None, 0.0);
     }
@@ -253,6 +297,8 @@ impl SentenceClassifier {
         Lazy::force(&QUESTION_START);
         Lazy::force(&SIDE_EFFECT);
         Lazy::force(&ADVICE);
+        Lazy::force(&TREAT_VERB);
+        Lazy::force(&CHANGE);
         Ok(SentenceClassifier)
     }
 }
