@@ -16,6 +16,7 @@ use std::collections::HashMap;
 use once_cell::sync::Lazy;
 use regex::Regex;
 
+use super::sentence_class::claim_features;
 use super::{Component, Layer};
 use crate::doc::{ByteSpan, Claim, Doc, EntityLabel, Evidence, EvidenceKind};
 use crate::error::ArticleError;
@@ -83,28 +84,44 @@ pub fn select_pair(doc: &Doc, i: usize) -> (Option<usize>, Option<usize>) {
     let text = doc.text.get(s.start..s.end).unwrap_or("");
     let drugs: Vec<usize> = doc.entities_in(i).filter(|&k| doc.entities[k].label == EntityLabel::Drug).collect();
     let conds: Vec<usize> = doc.entities_in(i).filter(|&k| doc.entities[k].label == EntityLabel::Condition).collect();
-    // The relation verb: the first one that is not inside an entity, and after the first drug
-    // when there is one (the subject usually comes first).
     let in_entity = |pos: usize| doc.entities_in(i).any(|k| doc.entities[k].span.start <= pos && pos < doc.entities[k].span.end);
+    // The pivot: the causal/associative phrase the classifier found, else the first relation
+    // word outside an entity and after the first drug, else the middle of the sentence.
+    let f = claim_features(doc, i);
     let first_drug = drugs.first().map(|&k| doc.entities[k].span.end).unwrap_or(s.start);
-    let pivot = RELATION
-        .find_iter(text)
-        .map(|m| m.start() + s.start)
-        .find(|&p| !in_entity(p) && p >= first_drug)
-        .or_else(|| RELATION.find_iter(text).map(|m| m.start() + s.start).find(|&p| !in_entity(p)))
+    let pivot = [f.causal, f.correlational]
+        .into_iter()
+        .flatten()
+        .map(|sp| sp.start + s.start)
+        .filter(|&p| !in_entity(p))
+        .min()
+        .or_else(|| {
+            RELATION
+                .find_iter(text)
+                .map(|m| m.start() + s.start)
+                .find(|&p| !in_entity(p) && p >= first_drug)
+        })
         .unwrap_or(s.start + text.len() / 2);
     let before = |k: &usize| doc.entities[*k].span.end <= pivot;
-    let drug = drugs
+    let mut drug = drugs
         .iter()
         .filter(|k| before(k))
         .max_by_key(|&&k| doc.entities[k].span.start)
         .or_else(|| drugs.iter().find(|k| !before(k)))
         .copied();
-    let condition = conds
-        .iter()
-        .find(|k| !before(k))
-        .or_else(|| conds.iter().filter(|k| before(k)).max_by_key(|&&k| doc.entities[k].span.start))
-        .copied();
+    // "buprenorphine or methadone, which …": the head of a coordination is its first member.
+    while let Some(d) = drug {
+        let prev = drugs.iter().copied().filter(|&k| doc.entities[k].span.end <= doc.entities[d].span.start).last();
+        let Some(p) = prev else { break };
+        let gap = doc.text.get(doc.entities[p].span.end..doc.entities[d].span.start).unwrap_or("x");
+        let gap = gap.trim().trim_matches(',').trim();
+        if gap.is_empty() || gap == "or" || gap == "and" || gap == "/" || gap == "and/or" {
+            drug = Some(p);
+        } else {
+            break;
+        }
+    }
+    let condition = conds.iter().find(|k| !before(k)).or_else(|| conds.iter().find(|k| before(k))).copied();
     (drug, condition)
 }
 
