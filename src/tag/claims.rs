@@ -39,9 +39,9 @@ static ANAPHOR: Lazy<Regex> = Lazy::new(|| {
 /// Checkable support: a named study/journal/trial/DOI/link/organisation.
 static CHECKABLE: Lazy<Regex> = Lazy::new(|| {
     // A capitalised name, matched case-sensitively inside the case-insensitive pattern.
-    let name = r"(?-i:[A-Z][\w&'’-]*(?: (?:of |for |and |on )?[A-Z][\w&'’-]*)*)";
+    let name = r"(?-i:[A-Z][\w&'’-]*(?: (?:of |for |and )?[A-Z][\w&'’-]*)*)";
     re(&format!(
-        r"(?i)(?:\bdoi:\s*[^\s)\]]+|\b10\.\d{{4,9}}/[^\s)\]]+|https?://[^\s)\]]+|\bwww\.[^\s)\]]+|\bNCT\d{{8}}\b|\bPMID:?\s*\d+|\b(?:published|reported|appeared|appearing) in (?:the )?(?:journal )?{name}|\baccording to (?:the )?{name}|\b(?-i:FDA|CDC|NIH|NHS|WHO|EMA|NICE|Mayo Clinic|Cleveland Clinic|Johns Hopkins|Cochrane|New England Journal of Medicine|Lancet|BMJ|JAMA)\b|\b(?:a |the )?(?:\d{{4}} )?(?:(?:randomi[sz]ed|controlled|clinical|phase \d|double-blind|large|small) )*(?:trial|study) (?:at|from|by|led by|run by) (?:the )?{name}|\b(?-i:University|Institute|Hospital|College) of {name}|\b{name} (?-i:University|Institute|Hospital|Medical Center|Clinic))"
+        r"(?i)(?:\bdoi:\s*[^\s)\]]+|\b10\.\d{{4,9}}/[^\s)\]]+|https?://[^\s)\]]+|\bwww\.[^\s)\]]+|\bNCT\d{{8}}\b|\bPMID:?\s*\d+|\b(?:published|reported|appeared|appearing) in (?:the )?(?:journal )?{name}|\baccording to (?:the )?{name}|\b(?-i:FDA|CDC|NIH|NHS|WHO|EMA|NICE|Mayo Clinic|Cleveland Clinic|Johns Hopkins|Cochrane|New England Journal of Medicine|Lancet|BMJ|JAMA)\b|\b(?:a |the )?(?:\d{{4}} )?(?:(?:randomi[sz]ed|controlled|clinical|phase \d|double-blind|large|small) )*(?:trial|study) (?:at|from|by|led by|run by) (?:the )?{name}|\b(?:{name} )?(?-i:University|Institute|Hospital|College|Society|Association|Academy) (?-i:of|for) {name}|\b{name} (?-i:University|Institute|Hospital|Medical Center|Clinic))"
     ))
 });
 
