@@ -48,6 +48,8 @@ pub struct ClaimFeatures {
     pub treat_verb: bool,
     /// A change-of-health phrase ("was gone", "got a rash", "80% better"), for anecdotes.
     pub change: bool,
+    /// A verb of measured effect ("improved", "reduced", "increases", "led to").
+    pub effect_verb: bool,
     /// Advice to the reader ("talk to your doctor", "it's important to").
     pub advice: bool,
     pub imperative: bool,
@@ -112,6 +114,11 @@ static CHANGE: Lazy<Regex> = Lazy::new(|| {
     re(r"better|worse|gone|got|get|gets|calmed|clear(?:ing|ed)?|fewer|(?:is|are|was|were) down|haven['’]t had|fixed|improv\w*|stopped|helped|worked|did nothing|went away|disappeared")
 });
 
+/// Verbs of a measured effect on an outcome ("improved survival", "reduced the risk").
+static EFFECT_VERB: Lazy<Regex> = Lazy::new(|| {
+    re(r"improv(?:e|es|ed)|reduc(?:e|es|ed)|increas(?:e|es|ed)|decreas(?:e|es|ed)|lower(?:s|ed)|rais(?:e|es|ed)|prevent(?:s|ed)|caus(?:e|es|ed)|lead(?:s)? to|led to|worsen(?:s|ed)|enhanc(?:e|es|ed)|attenuat(?:e|es|ed)|inhibit(?:s|ed)|promot(?:e|es|ed)|induc(?:e|es|ed)|protect(?:s|ed)|benefit(?:s|ed)? from|effective")
+});
+
 static ADVICE: Lazy<Regex> = Lazy::new(|| {
     re(r"(?:talk|speak) (?:to|with) your|ask your|consult (?:your|a|with)|(?:any|your) (?:questions|concerns)|it['’]s (?:crucial|essential|important|vital|key|paramount) to|is key to")
 });
@@ -154,6 +161,7 @@ pub fn claim_features(doc: &Doc, i: usize) -> ClaimFeatures {
     });
     f.advice = ADVICE.is_match(text);
     f.treat_verb = TREAT_VERB.is_match(text);
+    f.effect_verb = EFFECT_VERB.is_match(text);
     f.change = CHANGE.is_match(text);
     // "headaches associated with …", "those linked to …": a modifier of a condition, not a claim.
     let cond_ends: Vec<usize> = doc
@@ -244,6 +252,10 @@ fn rule_decision(f: &ClaimFeatures) -> (ClaimStrength, f32) {
         0.6
     } else if f.hedge && ((f.drug_entity && (causal || f.modal || f.condition_entity)) || (f.condition_entity && (intervention || side) && (causal || f.modal || side))) {
         0.55
+    } else if strong_correl && f.correlational.is_some() && (intervention || f.outcome_word.is_some()) {
+        0.5
+    } else if f.effect_verb && f.outcome_word.is_some() {
+        0.5
     } else if f.condition_entity && f.treat_verb {
         0.55
     } else if f.anecdote && f.condition_entity && f.change {
@@ -297,6 +309,7 @@ impl SentenceClassifier {
         Lazy::force(&QUESTION_START);
         Lazy::force(&SIDE_EFFECT);
         Lazy::force(&ADVICE);
+        Lazy::force(&EFFECT_VERB);
         Lazy::force(&TREAT_VERB);
         Lazy::force(&CHANGE);
         Ok(SentenceClassifier)
