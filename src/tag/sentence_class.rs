@@ -120,7 +120,7 @@ static EFFECT_VERB: Lazy<Regex> = Lazy::new(|| {
 });
 
 static ADVICE: Lazy<Regex> = Lazy::new(|| {
-    re(r"(?:talk|speak) (?:to|with) your|ask your|consult (?:your|a|with)|(?:any|your) (?:questions|concerns)|it['’]s (?:crucial|essential|important|vital|key|paramount) to|is key to")
+    re(r"(?:talk|speak) (?:to|with) your|ask your|consult (?:your|a|with)|(?:any|your) (?:questions|concerns)|it['’]s (?:crucial|essential|important|vital|key|paramount) (?:to|that)|is key to")
 });
 
 static QUESTION_START: Lazy<Regex> = Lazy::new(|| re(r"^\W*(?:what|how|why|when|where|who|which)"));
@@ -128,7 +128,7 @@ static QUESTION_START: Lazy<Regex> = Lazy::new(|| re(r"^\W*(?:what|how|why|when|
 const IMPERATIVE_VERBS: &[&str] = &[
     "ask", "talk", "tell", "call", "check", "keep", "remember", "see", "speak", "consult", "discuss", "read",
     "store", "take", "swallow", "follow", "contact", "visit", "learn", "find", "click", "subscribe", "share",
-    "sign", "stop", "skip", "please", "give", "q", "don't", "don’t", "do", "never", "always", "make", "try", "get", "seek", "let", "use", "note",
+    "sign", "stop", "skip", "please", "give", "q", "think", "imagine", "consider", "discover", "explore", "enjoy", "unlock", "embrace", "don't", "don’t", "do", "never", "always", "make", "try", "get", "seek", "let", "use", "note",
 ];
 
 /// Collect the rule evidence for sentence `i` of `doc`.
@@ -186,8 +186,12 @@ pub fn claim_features(doc: &Doc, i: usize) -> ClaimFeatures {
     f.side_effect = SIDE_EFFECT.find(text).map(|m| ByteSpan::new(m.start(), m.end()));
     f.navigation = ["|", " › ", " > ", " » "].iter().any(|n| text.contains(n));
     f.condition_count = doc.entities_in(i).filter(|&k| doc.entities[k].label == EntityLabel::Condition).count();
-    let first = words(text).first().map(|(_, w)| w.to_lowercase()).unwrap_or_default();
-    f.imperative = IMPERATIVE_VERBS.contains(&first.as_str());
+    let ws = words(text);
+    let first = ws.first().map(|(_, w)| w.to_lowercase()).unwrap_or_default();
+    let second = ws.get(1).map(|(_, w)| w.to_lowercase()).unwrap_or_default();
+    // "Ask your doctor …", "Enhance your sleep …": a verb addressing the reader.
+    f.imperative = IMPERATIVE_VERBS.contains(&first.as_str())
+        || (matches!(second.as_str(), "your" | "yourself") && !matches!(first.as_str(), "in" | "for" | "to" | "with" | "of" | "on" | "if" | "when" | "as" | "at" | "from" | "by" | "about" | "is" | "and" | "but" | "so"));
     f.heading |= is_title(text);
     f
 }
