@@ -54,6 +54,8 @@ pub struct ClaimFeatures {
     pub advice: bool,
     pub imperative: bool,
     pub heading: bool,
+    /// A title-case line without closing punctuation ("Finasteride Treatment for Hair Loss").
+    pub title_case: bool,
     /// Breadcrumbs and menus ("Home > Immune Support > Elderberry Syrup").
     pub navigation: bool,
     /// Side-effect context ("side effects", "common", "rarely", "watch out for", "people get").
@@ -81,7 +83,7 @@ fn re(p: &str) -> Regex {
 }
 
 static CAUSAL: Lazy<Regex> = Lazy::new(|| {
-    re(r"treat(?:s|ed|ing)?|(?:used|approved|prescribed|given|taken|recommended|indicated|licensed|designed|developed) (?:\w+ ){0,3}(?:to|for)|(?:FDA|EMA)[- ]approved|first[- ]line|help(?:s|ed|ing)?|reduc(?:e|es|ed|ing)|lower(?:s|ed|ing)?|improv(?:e|es|ed|ing)|prevent(?:s|ed|ing)?|protect(?:s|ed|ing)?|reliev(?:e|es|ed|ing)|eas(?:e|es|ed|ing)|caus(?:e|es|ed|ing)|lead(?:s|ing)? to|led to|boost(?:s|ed|ing)?|works?(?: \w+)? (?:for|against|on|by|well|better|brilliantly|wonders)|worked|effective|efficacy|side[- ]effects?|adverse (?:effects?|events?|reactions?)|block(?:s|ed|ing)?|slow(?:s|ed|ing)?(?: down)?|halt(?:s|ed)?|cut(?:s|ting)?|heal(?:s|ed|ing)?|rais(?:e|es|ed|ing)|increas(?:e|es|ed|ing)|decreas(?:e|es|ed|ing)|worsen(?:s|ed|ing)?|trigger(?:s|ed|ing)?|controls|controlled|controlling|contribut(?:e|es|ed|ing) to|affect(?:s|ed|ing)?|(?:see|notice) (?:\w+ )?(?:improvement|regrowth|results|benefits?)|shut(?:s)? down|overproduc(?:e|es)|feel (?:\w+ )?(?:worse|better)|blunt(?:s|ed)?|erod(?:e|es|ed)|irritat(?:e|es|ed|ion)|toxic|well tolerated|tolerated|(?:is|are|was) enough|prescrib(?:e|es|ed) (?:\w+ )?for|medicines? for|treatments? for|approved by the \w+ for|performs?|climbs?|(?:people|patients|you|men|women|users|some) (?:\w+ ){0,2}(?:get|gets|develop|experience|have)|(?:may|might|can|could) (?:also )?include|watch out for|downsides?|complaints?|problems include|warning|overdos(?:e|es|ed)|poisoning|interactions?|safe|dangerous|stop(?:s|ped|ping)?|shorten(?:s|ed)?|clear(?:s|ed)? up|fight(?:s|ing)?|kill(?:s|ed|ing)?|calm(?:s|ed|ing)?|restor(?:e|es|ed|ing)|regulat(?:e|es|ed|ing)|manag(?:e|es|ed|ing)|make(?:s)? (?:\w+ )?(?:worse|better|drowsy|drowsier|sleepy|tired|dizzy)|made (?:\w+ )?(?:worse|better|drowsy|sleepy|tired|dizzy)|saved?|benefits?|thin(?:s)? the blood|cure(?:s|d)?|speeds?(?: up)?|fix(?:es|ed)?|relax(?:es|ed)?|tighten(?:s|ed)?|damag(?:e|es|ed)|destroy(?:s|ed)?|interact(?:s|ed)? with|interfer(?:e|es)|keeps? (?:\w+ ){0,3}(?:away|down|under control|working|healthy|going)|carries (?:a )?(?:\w+ )?risk|risks? of|the risk|rebuild(?:s)?|replenish(?:es)?|support(?:s)?|promot(?:e|es|ed)|(?:is|are) (?:a )?(?:common|rare|serious|known|classic) (?:side effect|trigger|cause)|(?:is|are) (?:the )?most common|deplet(?:e|es|ed)|push(?:es)? (?:\w+ )?up|dampen(?:s|ing)?|(?:offer|offers|offering|provide|provides|providing|produce|produces|producing|bring|brings|deliver|delivers) (?:\w+ ){0,3}(?:relief|improvements?|benefits?|effects?|results|protection)|makes? (?:you|people|patients|him|her|them|me) (?:\w+ )?(?:less|more|feel) |fix(?:es|ed)?|clear(?:s|ed)? (?:\w+ )?up|clears|(?:can|may|might|could|will) (?:\w+ )?(?:change|affect|develop|happen)|acts? (?:mainly |mostly )?as")
+    re(r"treat(?:s|ed|ing)?|(?:used|approved|prescribed|given|taken|recommended|indicated|licensed|designed|developed) (?:\w+ ){0,3}(?:to|for)|(?:FDA|EMA)[- ]approved|first[- ]line|help(?:s|ed|ing)?|reduc(?:e|es|ed|ing)|lower(?:s|ed|ing)?|improv(?:e|es|ed|ing)|prevent(?:s|ed|ing)?|protect(?:s|ed|ing)?|reliev(?:e|es|ed|ing)|eas(?:e|es|ed|ing)|caus(?:e|es|ed|ing)|lead(?:s|ing)? to|led to|boost(?:s|ed|ing)?|works?(?: \w+){0,2} (?:for|against|on|by|well|better|brilliantly|wonders)|worked|effective|efficacy|side[- ]effects?|adverse (?:effects?|events?|reactions?)|block(?:s|ed|ing)?|slow(?:s|ed|ing)?(?: down)?|halt(?:s|ed)?|cut(?:s|ting)?|heal(?:s|ed|ing)?|rais(?:e|es|ed|ing)|increas(?:e|es|ed|ing)|decreas(?:e|es|ed|ing)|worsen(?:s|ed|ing)?|trigger(?:s|ed|ing)?|controls|controlled|controlling|contribut(?:e|es|ed|ing) to|affect(?:s|ed|ing)?|(?:see|notice) (?:\w+ )?(?:improvement|regrowth|results|benefits?)|shut(?:s)? down|overproduc(?:e|es)|feel (?:\w+ )?(?:worse|better)|blunt(?:s|ed)?|erod(?:e|es|ed)|irritat(?:e|es|ed|ion)|toxic|well tolerated|tolerated|(?:is|are|was) enough|prescrib(?:e|es|ed) (?:\w+ )?for|medicines? for|treatments? for|approved by the \w+ for|performs?|climbs?|(?:people|patients|you|men|women|users|some) (?:\w+ ){0,2}(?:get|gets|develop|experience|have)|(?:may|might|can|could) (?:also )?include|watch out for|downsides?|complaints?|problems include|warning|overdos(?:e|es|ed)|poisoning|interactions?|safe|dangerous|stop(?:s|ped|ping)?|shorten(?:s|ed)?|clear(?:s|ed)? up|fight(?:s|ing)?|kill(?:s|ed|ing)?|calm(?:s|ed|ing)?|restor(?:e|es|ed|ing)|regulat(?:e|es|ed|ing)|manag(?:e|es|ed|ing)|make(?:s)? (?:\w+ )?(?:worse|better|drowsy|drowsier|sleepy|tired|dizzy)|made (?:\w+ )?(?:worse|better|drowsy|sleepy|tired|dizzy)|saved?|benefits?|thin(?:s)? the blood|cure(?:s|d)?|speeds?(?: up)?|fix(?:es|ed)?|relax(?:es|ed)?|tighten(?:s|ed)?|damag(?:e|es|ed)|destroy(?:s|ed)?|interact(?:s|ed)? with|interfer(?:e|es)|keeps? (?:\w+ ){0,3}(?:away|down|under control|working|healthy|going)|carries (?:a )?(?:\w+ )?risk|risks? of|the risk|rebuild(?:s)?|replenish(?:es)?|support(?:s)?|promot(?:e|es|ed)|(?:is|are) (?:a )?(?:common|rare|serious|known|classic) (?:side effect|trigger|cause)|(?:is|are) (?:the )?most common|deplet(?:e|es|ed)|push(?:es)? (?:\w+ )?up|dampen(?:s|ing)?|(?:offer|offers|offering|provide|provides|providing|produce|produces|producing|bring|brings|deliver|delivers) (?:\w+ ){0,3}(?:relief|improvements?|benefits?|effects?|results|protection)|makes? (?:you|people|patients|him|her|them|me) (?:\w+ )?(?:less|more|feel) |fix(?:es|ed)?|clear(?:s|ed)? (?:\w+ )?up|clears|(?:can|may|might|could|will) (?:\w+ )?(?:change|affect|develop|happen)|acts? (?:mainly |mostly )?as")
 });
 
 static CORRELATIONAL: Lazy<Regex> = Lazy::new(|| {
@@ -195,7 +197,7 @@ pub fn claim_features(doc: &Doc, i: usize) -> ClaimFeatures {
     // "Ask your doctor …", "Enhance your sleep …": a verb addressing the reader.
     f.imperative = IMPERATIVE_VERBS.contains(&first.as_str())
         || (matches!(second.as_str(), "your" | "yourself") && !matches!(first.as_str(), "in" | "for" | "to" | "with" | "of" | "on" | "if" | "when" | "as" | "at" | "from" | "by" | "about" | "is" | "and" | "but" | "so"));
-    f.heading |= is_title(text);
+    f.title_case = is_title(text);
     f
 }
 
@@ -275,7 +277,9 @@ fn rule_decision(f: &ClaimFeatures) -> (ClaimStrength, f32) {
     } else {
         return (ClaimStrength::None, 0.0);
     };
-    if f.heading && !f.hedge {
+    // Headings rarely assert; a sentence-case headline with a drug and a causal verb
+    // ("Botox and newer migraine shots work about equally well") still does.
+    if (f.title_case || (f.heading && !(f.drug_entity && causal))) && !f.hedge {
         return (ClaimStrength::None, 0.0);
     }
     if (f.imperative || f.question) && !f.hedge {
@@ -343,5 +347,57 @@ impl Component for SentenceClassifier {
             doc.sentences[i].claim_score = score;
         }
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn evidence(causal: bool, hedge: bool, correl: bool) -> ClaimFeatures {
+        let span = Some(ByteSpan::new(0, 1));
+        ClaimFeatures {
+            drug_entity: true,
+            condition_entity: true,
+            causal: if causal { span } else { None },
+            correlational: if correl { span } else { None },
+            correl_strong: correl,
+            hedge,
+            modal: hedge,
+            ..Default::default()
+        }
+    }
+
+    #[test]
+    fn rule_decision_orders_strengths() {
+        assert_eq!(decide(&evidence(true, false, false), None).0, ClaimStrength::DirectCausal);
+        assert_eq!(decide(&evidence(true, true, false), None).0, ClaimStrength::ConditionalCausal);
+        // An association phrase wins over a hedge ("might be linked to").
+        assert_eq!(decide(&evidence(true, true, true), None).0, ClaimStrength::Correlational);
+        assert_eq!(decide(&ClaimFeatures::default(), None), (ClaimStrength::None, 0.0));
+        let heading = ClaimFeatures { title_case: true, ..evidence(true, false, false) };
+        assert_eq!(decide(&heading, None).0, ClaimStrength::None);
+        let question = ClaimFeatures { question: true, ..evidence(true, false, false) };
+        assert_eq!(decide(&question, None).0, ClaimStrength::None);
+    }
+
+    #[test]
+    fn model_probabilities_can_overrule_the_rules() {
+        let f = evidence(true, false, false);
+        // Model sure it is conditional: the average favours conditional over the rule's direct.
+        let (c, p) = decide(&f, Some([0.0, 0.0, 1.0, 0.0]));
+        assert_eq!(c, ClaimStrength::ConditionalCausal);
+        assert!(p > 0.5 && p <= 1.0);
+        // Model agreeing with the rule keeps it.
+        assert_eq!(decide(&f, Some([0.0, 0.0, 0.0, 1.0])).0, ClaimStrength::DirectCausal);
+    }
+
+    #[test]
+    fn title_case_detection() {
+        assert!(is_title("Finasteride Treatment for Male Pattern Hair Loss"));
+        assert!(is_title("5 Things to Know About Albuterol If You Have COPD"));
+        assert!(!is_title("Old gout drug may cut heart attack risk, Northbridge study finds"));
+        assert!(!is_title("Metformin Lowers Blood Sugar."));
+        assert!(!is_title("Hi"));
     }
 }
