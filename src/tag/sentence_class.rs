@@ -144,7 +144,8 @@ pub fn claim_features(doc: &Doc, i: usize) -> ClaimFeatures {
             EntityLabel::Condition => f.condition_entity = true,
         }
     }
-    let doc_has_drug = doc.entities.iter().any(|e| e.label == EntityLabel::Drug);
+    // "it"/"they" stand for a drug only when one was named in this or the previous five sentences.
+    let doc_has_drug = doc.entities.iter().any(|e| e.label == EntityLabel::Drug && e.sentence <= i && e.sentence + 5 >= i);
     f.drug_reference = DRUG_REFERENCE
         .find_iter(text)
         .find(|m| {
