@@ -271,5 +271,5 @@ fn yu2019_macro_f1() {
     let macro_f1 = f1s.iter().sum::<f64>() / 4.0;
     println!("yu2019 per-class F1 [none, correlational, conditional, direct] = {f1s:.3?}; macro-F1 = {macro_f1:.3}");
     println!("confusion (rows gold, cols sys): {conf:?}");
-    assert!(macro_f1 > 0.15);
+    assert!(macro_f1 > 0.3);
 }
