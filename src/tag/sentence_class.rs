@@ -50,6 +50,9 @@ pub struct ClaimFeatures {
     pub change: bool,
     /// A verb of measured effect ("improved", "reduced", "increases", "led to").
     pub effect_verb: bool,
+    /// A disease is the subject of the causal verb and no drug is around ("HPV causes cervical
+    /// cancer", "IBS can cause bloating"): disease biology, not an intervention claim.
+    pub disease_subject: bool,
     /// Advice to the reader ("talk to your doctor", "it's important to").
     pub advice: bool,
     pub imperative: bool,
@@ -190,6 +193,13 @@ pub fn claim_features(doc: &Doc, i: usize) -> ClaimFeatures {
     let closed = trimmed.ends_with(['.', '!', '。']);
     f.question = trimmed.ends_with('?') || trimmed.ends_with('？') || (QUESTION_START.is_match(text) && !closed);
     f.side_effect = SIDE_EFFECT.find(text).map(|m| ByteSpan::new(m.start(), m.end()));
+    if let Some(c) = f.causal {
+        let cond_before = doc.entities_in(i).any(|k| {
+            let e = &doc.entities[k];
+            e.label == EntityLabel::Condition && e.span.end <= s.span.start + c.start
+        });
+        f.disease_subject = cond_before && !f.drug_entity && f.drug_reference.is_none() && f.side_effect.is_none() && !f.hedge;
+    }
     f.navigation = ["|", " › ", " > ", " » "].iter().any(|n| text.contains(n));
     f.condition_count = doc.entities_in(i).filter(|&k| doc.entities[k].label == EntityLabel::Condition).count();
     let ws = words(text);
@@ -284,6 +294,9 @@ fn rule_decision(f: &ClaimFeatures) -> (ClaimStrength, f32) {
         return (ClaimStrength::None, 0.0);
     }
     if (f.imperative || f.question) && !f.hedge {
+        return (ClaimStrength::None, 0.0);
+    }
+    if f.disease_subject {
         return (ClaimStrength::None, 0.0);
     }
     if f.advice && !(f.drug_entity && causal) {
