@@ -83,6 +83,8 @@ fn strength_fixtures() {
         ("[Botox]{D} and newer [migraine]{C} shots work about equally well, head-to-head study finds", DirectCausal),
         // Non-claims.
         ("Enhance your sleep and relieve [anxiety]{C} today.", NONE),
+        ("Research on [memantine]{D} for [headaches]{C} is ongoing.", NONE),
+        ("**Finding the Right Treatment:** Remember, what works for one person may not work for another.", NONE),
         ("[Irritable bowel syndrome]{C} can cause [bloating]{C} and [abdominal pain]{C}.", NONE),
         ("[Finasteride]{D} Treatment for Male Pattern [Hair Loss]{C}", NONE),
         ("What [levothyroxine]{D} is and what it is used for", NONE),

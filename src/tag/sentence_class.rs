@@ -53,6 +53,8 @@ pub struct ClaimFeatures {
     /// A disease is the subject of the causal verb and no drug is around ("HPV causes cervical
     /// cancer", "IBS can cause bloating"): disease biology, not an intervention claim.
     pub disease_subject: bool,
+    /// Talk about the research or debate ("research on X is ongoing", "questions about").
+    pub meta: bool,
     /// Advice to the reader ("talk to your doctor", "it's important to").
     pub advice: bool,
     pub imperative: bool,
@@ -128,12 +130,18 @@ static ADVICE: Lazy<Regex> = Lazy::new(|| {
     re(r"(?:talk|speak) (?:to|with) your|ask your|consult (?:your|a|with)|(?:any|your) (?:questions|concerns)|it['’]s (?:crucial|essential|important|vital|key|paramount) (?:to|that)|is key to")
 });
 
+/// Talk about the research or the debate rather than a finding ("research on X is ongoing",
+/// "questions about the interplay", "the future of treatment").
+static META: Lazy<Regex> = Lazy::new(|| {
+    re(r"research (?:on|into) (?:[\w-]+ ){0,4}(?:is|are|remains?) (?:still )?(?:ongoing|emerging|in)|questions? about|a closer look|interplay|the future of|the takeaway|worth a (?:deeper |closer )?look|(?:dove|delved?) (?:\w+ ){0,3}(?:into|deeper)")
+});
+
 static QUESTION_START: Lazy<Regex> = Lazy::new(|| re(r"^\W*(?:what|how|why|when|where|who|which)"));
 
 const IMPERATIVE_VERBS: &[&str] = &[
     "ask", "talk", "tell", "call", "check", "keep", "remember", "see", "speak", "consult", "discuss", "read",
     "store", "take", "swallow", "follow", "contact", "visit", "learn", "find", "click", "subscribe", "share",
-    "sign", "stop", "skip", "please", "give", "q", "think", "imagine", "consider", "discover", "explore", "enjoy", "unlock", "embrace", "don't", "don’t", "do", "never", "always", "make", "try", "get", "seek", "let", "use", "note",
+    "sign", "stop", "skip", "please", "give", "q", "think", "imagine", "consider", "discover", "explore", "enjoy", "unlock", "embrace", "break", "enhance", "boost", "transform", "reclaim", "join", "start", "don't", "don’t", "do", "never", "always", "make", "try", "get", "seek", "let", "use", "note",
 ];
 
 /// Collect the rule evidence for sentence `i` of `doc`.
@@ -166,6 +174,7 @@ pub fn claim_features(doc: &Doc, i: usize) -> ClaimFeatures {
         matches!(w.as_str(), "may" | "might" | "could")
     });
     f.advice = ADVICE.is_match(text);
+    f.meta = META.is_match(text);
     f.treat_verb = TREAT_VERB.is_match(text);
     f.effect_verb = EFFECT_VERB.is_match(text);
     f.change = CHANGE.is_match(text);
@@ -202,7 +211,12 @@ pub fn claim_features(doc: &Doc, i: usize) -> ClaimFeatures {
     }
     f.navigation = ["|", " › ", " > ", " » "].iter().any(|n| text.contains(n));
     f.condition_count = doc.entities_in(i).filter(|&k| doc.entities[k].label == EntityLabel::Condition).count();
-    let ws = words(text);
+    // A bullet label ("**Finding the Right Treatment:** Remember, …"): judge what follows it.
+    let body = match text.find(':') {
+        Some(c) if words(&text[..c]).len() <= 6 => &text[c + 1..],
+        _ => text,
+    };
+    let ws = words(body);
     let first = ws.first().map(|(_, w)| w.to_lowercase()).unwrap_or_default();
     let second = ws.get(1).map(|(_, w)| w.to_lowercase()).unwrap_or_default();
     // "Ask your doctor …", "Enhance your sleep …": a verb addressing the reader.
@@ -296,6 +310,9 @@ fn rule_decision(f: &ClaimFeatures) -> (ClaimStrength, f32) {
     if (f.imperative || f.question) && !f.hedge {
         return (ClaimStrength::None, 0.0);
     }
+    if f.meta && !f.treat_verb {
+        return (ClaimStrength::None, 0.0);
+    }
     if f.disease_subject {
         return (ClaimStrength::None, 0.0);
     }
@@ -336,6 +353,7 @@ impl SentenceClassifier {
         Lazy::force(&QUESTION_START);
         Lazy::force(&SIDE_EFFECT);
         Lazy::force(&ADVICE);
+        Lazy::force(&META);
         Lazy::force(&EFFECT_VERB);
         Lazy::force(&TREAT_VERB);
         Lazy::force(&CHANGE);
