@@ -307,7 +307,10 @@ fn rule_decision(f: &ClaimFeatures) -> (ClaimStrength, f32) {
     if (f.title_case || (f.heading && !(f.drug_entity && causal))) && !f.hedge {
         return (ClaimStrength::None, 0.0);
     }
-    if (f.imperative || f.question) && !f.hedge {
+    if f.question && !f.hedge {
+        return (ClaimStrength::None, 0.0);
+    }
+    if f.imperative && !(f.hedge && f.drug_entity) {
         return (ClaimStrength::None, 0.0);
     }
     if f.meta && !f.treat_verb {
