@@ -47,6 +47,9 @@ pub enum Command {
     /// Score the shipped model on held-out test splits (BC5CDR, NCBI, BioScope, Yu 2019, web).
     #[command(after_help = EVAL_EXAMPLES)]
     Eval(EvalArgs),
+    /// Aggregate annotated JSONL by month, source, drug and condition: CSV tables and an HTML report.
+    #[command(after_help = REPORT_EXAMPLES)]
+    Report(ReportArgs),
 }
 
 const TRAIN_EXAMPLES: &str = "\
@@ -74,7 +77,7 @@ pub struct TrainArgs {
     #[arg(long, default_value_t = 20261122)]
     pub seed: u64,
     /// Passes over the training mix (fractions allowed)
-    #[arg(long, default_value_t = 2.0)]
+    #[arg(long, default_value_t = 1.5)]
     pub epochs: f64,
     #[arg(long, default_value_t = 1e-4)]
     pub lr: f64,
@@ -100,6 +103,56 @@ pub struct EvalArgs {
     /// Print JSON instead of a Markdown table
     #[arg(long)]
     pub json: bool,
+}
+
+const REPORT_EXAMPLES: &str = "\
+Examples:
+  healthclaims report output/*.jsonl -o report/     # report/index.html + report/*.csv
+  healthclaims report output/ --top 25 --min-sentences 5
+
+Inputs: annotated .jsonl files (also .jsonl.gz), folders of them, or globs. Month is
+meta.published (else 'undated', still counted); source is the URL's host, else the article's folder.
+Exit status: 0 ok, 1 some lines were not healthclaims/1 records (the report is still written), 2 error.";
+
+#[derive(Debug, Args)]
+pub struct ReportArgs {
+    /// Annotated JSONL files, folders or globs [default: output]
+    pub inputs: Vec<String>,
+
+    /// Folder for index.html and the CSV tables
+    #[arg(short, long, default_value = "report")]
+    pub output: PathBuf,
+
+    /// Rows in the drug chart, the quote table and the drug/condition tables
+    #[arg(long, default_value_t = 15)]
+    pub top: usize,
+
+    /// Sentences a drug needs to enter the "top drugs by hedging rate" chart
+    #[arg(long, default_value_t = 3)]
+    pub min_sentences: u64,
+
+    /// Sources drawn as their own line in the hedging-over-time chart
+    #[arg(long, default_value_t = 8)]
+    pub sources: usize,
+}
+
+impl ReportArgs {
+    pub fn validate(self) -> Result<crate::report::ReportConfig> {
+        let inputs = if self.inputs.is_empty() { vec!["output".to_string()] } else { self.inputs };
+        if self.top == 0 {
+            anyhow::bail!("--top must be at least 1");
+        }
+        Ok(crate::report::ReportConfig {
+            inputs: crate::report::resolve_inputs(&inputs)?,
+            out_dir: self.output,
+            html: crate::report::html::HtmlOptions {
+                top: self.top,
+                top_sources: self.sources,
+                min_sentences: self.min_sentences,
+                csv_files: Vec::new(),
+            },
+        })
+    }
 }
 
 #[derive(Debug, Args)]
@@ -173,6 +226,7 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
         Command::Annotate(args) => annotate(args.validate()?),
         Command::Train(args) => train(args),
         Command::Eval(args) => eval(args),
+        Command::Report(args) => report(args.validate()?),
     }
 }
 
@@ -218,14 +272,27 @@ fn eval(a: EvalArgs) -> Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
+fn report(cfg: crate::report::ReportConfig) -> Result<ExitCode> {
+    let outcome = crate::report::run(&cfg)?;
+    let agg = &outcome.aggregate;
+    for bad in &agg.bad_lines {
+        eprintln!("healthclaims: {}:{}: not a healthclaims/1 record: {}", bad.file, bad.line, bad.message);
+    }
+    eprintln!("{}", crate::report::summary_line(agg, &cfg.out_dir));
+    Ok(if agg.invalid_lines > 0 { ExitCode::from(1) } else { ExitCode::SUCCESS })
+}
+
 fn annotate(cfg: AnnotateConfig) -> Result<ExitCode> {
     let pipeline = Pipeline::new(cfg.pipeline)?;
-    let (mut writer, done) = match (&cfg.destination, cfg.resume) {
-        (Destination::File(p), true) => RecordWriter::resume(p)?,
-        (dest, _) => (RecordWriter::create(dest)?, Done::new()),
+    let (mut writer, mut done): (RecordWriter, Option<Done>) = match (&cfg.destination, cfg.resume) {
+        (Destination::File(p), true) => {
+            let (w, d) = RecordWriter::resume(p)?;
+            (w, Some(d))
+        }
+        (dest, _) => (RecordWriter::create(dest)?, None),
     };
     let items = ingest::read(cfg.units);
-    let report = pipeline.annotate(items, &cfg.run, &mut writer, &done)?;
+    let report = pipeline.annotate(items, &cfg.run, &mut writer, done.as_mut())?;
     writer.finish().context("cannot finish the output")?;
     eprintln!("{}", report.summary_line());
     Ok(if report.errors > 0 { ExitCode::from(1) } else { ExitCode::SUCCESS })

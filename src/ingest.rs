@@ -1,10 +1,18 @@
-//! Inputs → raw articles. Takes the command line's paths (files, folders walked recursively,
-//! globs) or `-` for JSONL on stdin; returns, lazily and in input order, one
-//! `Result<RawArticle, Failed>` per article, so a bad article never stops the batch.
+//! Inputs → raw articles. Takes the command line's inputs — files, folders (walked recursively,
+//! sorted by path), globs (`*`, `?`, `[` in an input that is not an existing path; sorted), or `-`
+//! for JSONL on stdin — and returns, lazily and in input order, one `Result<RawArticle, Failed>`
+//! per article (one per non-blank JSONL line), so a bad article never stops the batch.
+//!
+//! Usage errors (an input that names nothing, a glob that matches nothing, a malformed glob) are
+//! fatal and come back from [`resolve`]. Everything found after that is per-article: an unreadable
+//! file, a dangling symlink, a directory whose listing fails, or a malformed JSONL line each
+//! become one [`Failed`] item and the rest of the batch goes on. Symlinked folders are followed
+//! once; a symlink loop is not walked twice.
 
 use crate::doc::Meta;
 use crate::error::ArticleError;
 use sha2::{Digest, Sha256};
+use std::collections::HashSet;
 use std::io::BufRead;
 use std::path::{Path, PathBuf};
 
@@ -48,14 +56,20 @@ pub struct Failed {
 pub type Item = Result<RawArticle, Failed>;
 
 /// One thing to read: a file of some format, or stdin (JSONL).
+///
+/// A `File` may turn out unreadable (a dangling symlink, a folder whose listing failed); reading
+/// it then yields one error item for that path.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Unit {
     File(PathBuf),
     Stdin,
 }
 
-/// Expand command-line inputs into units, in a deterministic order (folders sorted by path).
-/// An input that names nothing is a usage error.
+/// Expand command-line inputs into units, in a deterministic order: inputs in the order given,
+/// each folder's files sorted by path, each glob's matches sorted.
+///
+/// Usage errors: an input that names nothing (and is not a glob), a malformed glob pattern, or a
+/// glob matching nothing.
 pub fn resolve(inputs: &[String]) -> anyhow::Result<Vec<Unit>> {
     let mut units = Vec::new();
     for inp in inputs {
@@ -64,13 +78,32 @@ pub fn resolve(inputs: &[String]) -> anyhow::Result<Vec<Unit>> {
             continue;
         }
         let p = Path::new(inp);
-        if p.is_dir() {
-            let mut files = Vec::new();
-            walk(p, &mut files)?;
-            files.sort();
-            units.extend(files.into_iter().map(Unit::File));
-        } else if p.exists() {
-            units.push(Unit::File(p.to_path_buf()));
+        // `symlink_metadata` succeeds for a dangling symlink: it names something, which
+        // then fails to read (an error item), rather than being a usage error.
+        if p.symlink_metadata().is_ok() {
+            add_path(p, true, &mut units);
+        } else if is_glob(inp) {
+            let paths = glob::glob(inp).map_err(|e| anyhow::anyhow!("bad glob pattern '{inp}': {e}"))?;
+            let mut matches: Vec<PathBuf> = paths
+                .map(|r| match r {
+                    Ok(p) => p,
+                    // An unreadable entry met while matching: keep its path so that reading
+                    // it reports the error for that path.
+                    Err(e) => e.path().to_path_buf(),
+                })
+                .collect();
+            if matches.is_empty() {
+                anyhow::bail!("glob '{inp}' matches no file");
+            }
+            matches.sort();
+            matches.dedup();
+            let before = units.len();
+            for m in matches {
+                add_path(&m, false, &mut units);
+            }
+            if units.len() == before {
+                anyhow::bail!("glob '{inp}' matches no article file (.txt, .md, .html, .jsonl)");
+            }
         } else {
             anyhow::bail!("input '{inp}' does not exist");
         }
@@ -78,16 +111,64 @@ pub fn resolve(inputs: &[String]) -> anyhow::Result<Vec<Unit>> {
     Ok(units)
 }
 
-fn walk(dir: &Path, out: &mut Vec<PathBuf>) -> anyhow::Result<()> {
-    for entry in std::fs::read_dir(dir)? {
-        let path = entry?.path();
-        if path.is_dir() {
-            walk(&path, out)?;
-        } else if format_of(&path).is_some() {
-            out.push(path);
+/// Whether an input is meant as a glob pattern.
+fn is_glob(s: &str) -> bool {
+    s.contains(['*', '?', '['])
+}
+
+/// Add one existing path: a folder is walked; a file named explicitly is read whatever its
+/// extension, while a glob match that is a file of no known kind is skipped, as in a folder walk.
+fn add_path(p: &Path, explicit: bool, units: &mut Vec<Unit>) {
+    if p.is_dir() {
+        let mut files = Vec::new();
+        let mut seen = HashSet::new();
+        walk(p, &mut seen, &mut files);
+        files.sort();
+        units.extend(files.into_iter().map(Unit::File));
+    } else if explicit || format_of(p).is_some() {
+        units.push(Unit::File(p.to_path_buf()));
+    }
+}
+
+/// Collect article files under `dir`. A folder that cannot be listed, or an entry that cannot be
+/// inspected, is collected as a file so that reading it yields an error item for that path.
+/// Symlinked folders are followed, but each real folder is walked once (no symlink loops).
+fn walk(dir: &Path, seen: &mut HashSet<PathBuf>, out: &mut Vec<PathBuf>) {
+    let real = match dir.canonicalize() {
+        Ok(r) => r,
+        Err(_) => {
+            out.push(dir.to_path_buf());
+            return;
+        }
+    };
+    if !seen.insert(real) {
+        return; // already walked: a symlink loop or a second link to the same folder
+    }
+    let entries = match std::fs::read_dir(dir) {
+        Ok(e) => e,
+        Err(_) => {
+            out.push(dir.to_path_buf());
+            return;
+        }
+    };
+    for entry in entries {
+        let Ok(entry) = entry else { continue };
+        let path = entry.path();
+        match std::fs::metadata(&path) {
+            Ok(md) if md.is_dir() => walk(&path, seen, out),
+            Ok(_) => {
+                if format_of(&path).is_some() {
+                    out.push(path);
+                }
+            }
+            // Dangling symlink or unreadable entry: report it if it looks like an article.
+            Err(_) => {
+                if format_of(&path).is_some() {
+                    out.push(path);
+                }
+            }
         }
     }
-    Ok(())
 }
 
 /// Article format from a file extension; `None` for files a folder walk skips.
@@ -96,7 +177,7 @@ pub fn format_of(path: &Path) -> Option<FileKind> {
     Some(match ext.as_str() {
         "txt" | "text" => FileKind::Article(Format::Text),
         "md" | "markdown" => FileKind::Article(Format::Markdown),
-        "html" | "htm" => FileKind::Article(Format::Html),
+        "html" | "htm" | "xhtml" => FileKind::Article(Format::Html),
         "jsonl" | "ndjson" => FileKind::Jsonl,
         _ => return None,
     })
@@ -108,19 +189,15 @@ pub enum FileKind {
     Jsonl,
 }
 
-/// Read units lazily: one item per article (one per JSONL line).
+/// Read units lazily: one item per article (one per non-blank JSONL line).
 pub fn read(units: Vec<Unit>) -> impl Iterator<Item = Item> {
     units.into_iter().flat_map(|u| -> Box<dyn Iterator<Item = Item>> {
         match u {
             Unit::Stdin => Box::new(jsonl_lines(std::io::stdin().lock(), "-".to_string())),
             Unit::File(p) => match format_of(&p) {
-                Some(FileKind::Jsonl) => match std::fs::File::open(&p) {
+                Some(FileKind::Jsonl) if !p.is_dir() => match std::fs::File::open(&p) {
                     Ok(f) => Box::new(jsonl_lines(std::io::BufReader::new(f), p.display().to_string())),
-                    Err(e) => Box::new(std::iter::once(Err(Failed {
-                        id: file_id(&p),
-                        source: p.display().to_string(),
-                        error: ArticleError::Read { path: p.clone(), source: e },
-                    }))),
+                    Err(e) => Box::new(std::iter::once(Err(read_failed(&p, e)))),
                 },
                 kind => Box::new(std::iter::once(read_file(&p, kind))),
             },
@@ -132,34 +209,54 @@ fn file_id(p: &Path) -> String {
     p.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_else(|| p.display().to_string())
 }
 
+fn read_failed(p: &Path, e: std::io::Error) -> Failed {
+    Failed { id: file_id(p), source: p.display().to_string(), error: ArticleError::Read { path: p.to_path_buf(), source: e } }
+}
+
 fn read_file(p: &Path, kind: Option<FileKind>) -> Item {
     let format = match kind {
         Some(FileKind::Article(f)) => f,
         _ => Format::Text,
     };
-    let source = p.display().to_string();
+    if p.is_dir() {
+        // A folder where a file was expected (e.g. one whose listing failed): report why.
+        let e = match std::fs::read_dir(p) {
+            Err(e) => e,
+            Ok(_) => std::io::Error::other("is a directory, not an article file"),
+        };
+        return Err(read_failed(p, e));
+    }
     match std::fs::read(p) {
-        Ok(bytes) => Ok(RawArticle::new(file_id(p), source, format, bytes, Meta::default())),
-        Err(e) => Err(Failed { id: file_id(p), source, error: ArticleError::Read { path: p.to_path_buf(), source: e } }),
+        Ok(bytes) => Ok(RawArticle::new(file_id(p), p.display().to_string(), format, bytes, Meta::default())),
+        Err(e) => Err(read_failed(p, e)),
     }
 }
 
 fn jsonl_lines<R: BufRead + 'static>(reader: R, name: String) -> impl Iterator<Item = Item> {
     let mut lines = reader.split(b'\n').enumerate();
+    let mut broken = false;
     std::iter::from_fn(move || loop {
+        if broken {
+            return None;
+        }
         let (i, line) = lines.next()?;
         let n = i + 1;
         let source = format!("{name}:{n}");
-        let line = match line {
+        let mut line = match line {
             Ok(l) => l,
             Err(e) => {
+                // A read error mid-stream: report it once and stop this input.
+                broken = true;
                 return Some(Err(Failed {
                     id: format!("line-{n}"),
                     source,
                     error: ArticleError::Read { path: PathBuf::from(&name), source: e },
-                }))
+                }));
             }
         };
+        if n == 1 && line.starts_with(b"\xEF\xBB\xBF") {
+            line.drain(..3); // UTF-8 BOM at the start of the file
+        }
         if line.iter().all(|b| b.is_ascii_whitespace()) {
             continue;
         }
@@ -167,27 +264,32 @@ fn jsonl_lines<R: BufRead + 'static>(reader: R, name: String) -> impl Iterator<I
     })
 }
 
+/// One JSONL line → one article. Fields: `id` (string or number; default `line-N`), `text` or
+/// `html` (a string; `text` wins when both are given), and optional `url`, `title`, `published`.
 fn parse_jsonl_article(line: &[u8], n: usize, source: String) -> Item {
-    let fail = |error| Err(Failed { id: format!("line-{n}"), source: source.clone(), error });
+    let fail = |id: String, error| Err(Failed { id, source: source.clone(), error });
     let v: serde_json::Value = match serde_json::from_slice(line) {
         Ok(v) => v,
-        Err(e) => return fail(ArticleError::Json { line: n, message: e.to_string() }),
+        Err(e) => return fail(format!("line-{n}"), ArticleError::Json { line: n, message: e.to_string() }),
     };
     let Some(obj) = v.as_object() else {
-        return fail(ArticleError::Field { line: n, message: "not a JSON object".into() });
+        return fail(format!("line-{n}"), ArticleError::Field { line: n, message: "not a JSON object".into() });
     };
-    let s = |k: &str| obj.get(k).and_then(|v| v.as_str()).map(str::to_string);
-    let id = s("id").unwrap_or_else(|| format!("line-{n}"));
+    let s = |k: &str| {
+        obj.get(k).and_then(|v| v.as_str()).map(str::trim).filter(|s| !s.is_empty()).map(str::to_string)
+    };
+    let id = match obj.get("id") {
+        Some(serde_json::Value::String(s)) if !s.trim().is_empty() => s.trim().to_string(),
+        Some(serde_json::Value::Number(num)) => num.to_string(),
+        _ => format!("line-{n}"),
+    };
     let meta = Meta { title: s("title"), url: s("url"), published: s("published") };
-    let (format, body) = match (s("text"), s("html")) {
+    let body = |k: &str| obj.get(k).and_then(|v| v.as_str()).map(str::to_string);
+    let (format, body) = match (body("text"), body("html")) {
         (Some(t), _) => (Format::Text, t),
         (None, Some(h)) => (Format::Html, h),
         _ => {
-            return Err(Failed {
-                id,
-                source,
-                error: ArticleError::Field { line: n, message: "needs a string field 'text' or 'html'".into() },
-            })
+            return fail(id, ArticleError::Field { line: n, message: "needs a string field 'text' or 'html'".into() });
         }
     };
     Ok(RawArticle::new(id, source, format, body.into_bytes(), meta))

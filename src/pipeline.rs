@@ -167,9 +167,10 @@ impl Pipeline {
         }
     }
 
-    /// Annotate a batch: items in, records out through `writer`, in input order. Items whose
-    /// `(id, content hash)` is in `done` are skipped (for `--resume`).
-    pub fn annotate<I>(&self, items: I, run: &RunConfig, writer: &mut RecordWriter, done: &Done) -> Result<BatchReport>
+    /// Annotate a batch: items in, records out through `writer`, in input order. With `done`
+    /// (for `--resume`), items whose `(id, content hash)` is in it are skipped, and every item
+    /// written is added to it, so an article repeated in the input is written once.
+    pub fn annotate<I>(&self, items: I, run: &RunConfig, writer: &mut RecordWriter, mut done: Option<&mut Done>) -> Result<BatchReport>
     where
         I: Iterator<Item = Item>,
     {
@@ -186,10 +187,12 @@ impl Pipeline {
         while items.peek().is_some() {
             let mut chunk = Vec::with_capacity(chunk_size);
             for item in items.by_ref() {
-                if !done.is_empty() && is_done(&item, done) {
-                    report.skipped += 1;
-                    progress.article(0);
-                    continue;
+                if let Some(done) = done.as_deref_mut() {
+                    if !done.insert(done_key(&item)) {
+                        report.skipped += 1;
+                        progress.article(0);
+                        continue;
+                    }
                 }
                 chunk.push(item);
                 if chunk.len() == chunk_size {
@@ -217,9 +220,10 @@ impl Pipeline {
     }
 }
 
-fn is_done(item: &Item, done: &Done) -> bool {
+/// The [`Done`] key of an input item: what its output line will hold.
+fn done_key(item: &Item) -> (String, String) {
     match item {
-        Ok(raw) => done.contains(&(raw.id.clone(), raw.content_hash.clone())),
-        Err(f) => done.contains(&(f.id.clone(), String::new())),
+        Ok(raw) => (raw.id.clone(), raw.content_hash.clone()),
+        Err(f) => (f.id.clone(), crate::write::unread_key(&f.source)),
     }
 }

@@ -1,7 +1,8 @@
 //! Records → JSONL. One `\n`-terminated line per record, in the order given. To a file, output is
 //! written to a temporary file beside it and renamed into place at the end, so a reader never
-//! sees half a batch; with `--resume` lines are appended and flushed as they are made, so a
-//! crash loses at most the line being written (which the next `--resume` run drops).
+//! sees half a batch; with `--resume` lines are appended and flushed after every chunk, so a
+//! crash loses at most the chunk in flight (the next `--resume` run drops a torn last line and
+//! redoes those articles).
 
 use crate::assemble::Record;
 use anyhow::{Context, Result};
@@ -28,9 +29,15 @@ pub struct RecordWriter {
     line: Vec<u8>,
 }
 
-/// The articles an earlier run already wrote: `(id, content hash)` pairs (hash empty when the
-/// article could not be read).
+/// The articles an earlier run already wrote: `(id, content hash)` pairs. An article that could
+/// not be read has no hash: its key is `(id, "\0" + source)` (see [`unread_key`]), so unreadable
+/// lines of two JSONL files (both `line-3`) stay apart.
 pub type Done = HashSet<(String, String)>;
+
+/// The second half of the [`Done`] key of an article that has no content hash.
+pub fn unread_key(source: &str) -> String {
+    format!("\0{source}")
+}
 
 impl RecordWriter {
     /// A writer that replaces `dest` atomically when finished (or writes to stdout).
@@ -116,12 +123,16 @@ fn parent_dir(path: &Path) -> PathBuf {
     }
 }
 
-/// Read an existing output file: the `(id, content_hash)` of every complete line, and the byte
-/// length of the complete lines (a torn last line, or one that is not valid JSON, ends it).
+/// Read an existing output file: the [`Done`] key of every complete line, and the byte length of
+/// the complete lines. A torn last line (no `\n`, or not valid JSON) ends it and is dropped; a
+/// complete line that is not a record with more lines after it cannot come from a crash, so it is
+/// an error rather than a reason to drop the valid lines after it.
 fn scan_existing(file: &mut File) -> std::io::Result<(Done, u64)> {
     #[derive(serde::Deserialize)]
     struct Key {
         id: String,
+        #[serde(default)]
+        source: String,
         #[serde(default)]
         content_hash: Option<String>,
     }
@@ -130,18 +141,33 @@ fn scan_existing(file: &mut File) -> std::io::Result<(Done, u64)> {
     let mut done = Done::new();
     let mut good = 0u64;
     let mut buf = Vec::new();
+    let mut line = 0usize;
     loop {
         buf.clear();
         let n = reader.read_until(b'\n', &mut buf)?;
         if n == 0 || buf.last() != Some(&b'\n') {
             break;
         }
+        line += 1;
+        if buf.iter().all(u8::is_ascii_whitespace) {
+            good += n as u64;
+            continue;
+        }
         match serde_json::from_slice::<Key>(&buf) {
             Ok(k) => {
-                done.insert((k.id, k.content_hash.unwrap_or_default()));
+                let second = k.content_hash.unwrap_or_else(|| unread_key(&k.source));
+                done.insert((k.id, second));
                 good += n as u64;
             }
-            Err(_) => break,
+            Err(e) => {
+                if !reader.fill_buf()?.is_empty() {
+                    return Err(std::io::Error::new(
+                        std::io::ErrorKind::InvalidData,
+                        format!("line {line} is not a healthclaims/1 record ({e}) and lines follow it: fix or remove it before resuming"),
+                    ));
+                }
+                break;
+            }
         }
     }
     Ok((done, good))

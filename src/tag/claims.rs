@@ -1,15 +1,181 @@
-//! (work in progress: filled in by its owner)
+//! Claims: takes a [`Doc`] with entities and sentence claim strengths, and returns it with
+//! [`Doc::claims`] filled: one [`Claim`] per sentence whose `claim` is not `none`, linking the DRUG
+//! and CONDITION the sentence relates (either side may be missing), the anaphor a drug was
+//! resolved from ("it", "this medication", "the supplement") and the [`Evidence`] a reader could
+//! check (a named study, journal, trial, DOI, link or organisation = checkable; "studies show",
+//! "experts say" = vague).
+//!
+//! Pair selection: the drug is the DRUG entity nearest before the sentence's relation verb (the
+//! subject), else the first one after it ("X for Y", "Y treated with X"); the condition is the
+//! CONDITION entity nearest after the verb (the object), else the nearest before it. A sentence
+//! without a DRUG but with a drug anaphor takes the last DRUG of the previous two sentences, else
+//! the article's most-mentioned DRUG. The score is the sentence's `claim_score`.
 
+use std::collections::HashMap;
+
+use once_cell::sync::Lazy;
+use regex::Regex;
+
+use super::sentence_class::claim_features;
 use super::{Component, Layer};
-use crate::doc::Doc;
+use crate::doc::{ByteSpan, Claim, Doc, EntityLabel, Evidence, EvidenceKind};
 use crate::error::ArticleError;
 
+fn re(p: &str) -> Regex {
+    // Patterns are constants exercised by the unit tests; an invalid one is a bug in this file.
+    Regex::new(p).unwrap_or_else(|e| panic!("claims pattern: {e}"))
+}
+
+/// The relation verb/phrase that splits subject from object.
+static RELATION: Lazy<Regex> = Lazy::new(|| {
+    re(r"(?i)\b(?:treat(?:s|ed|ing)?|used (?:to|for)|approved (?:to|for)|prescribed|help(?:s|ed)?|reduc(?:e|es|ed)|lower(?:s|ed)?|improv(?:e|es|ed)|prevent(?:s|ed)?|protect(?:s|ed)?|reliev(?:e|es|ed)|eas(?:e|es|ed)|caus(?:e|es|ed)|lead(?:s)? to|led to|boost(?:s|ed)?|works?|worked|block(?:s|ed)?|slow(?:s|ed)?|cut(?:s)?|heal(?:s|ed)?|rais(?:e|es|ed)|increas(?:e|es|ed)|decreas(?:e|es|ed)|worsen(?:s|ed)?|trigger(?:s|ed)?|linked|associated|tied|contribut(?:e|es|ed)|affect(?:s|ed)?|for|against|with|include|are)\b")
+});
+
+/// Drug anaphors resolved to the article's drug.
+static ANAPHOR: Lazy<Regex> = Lazy::new(|| {
+    re(r"(?i)\b(?:(?:this|the|that|these|your) (?:medications?|medicines?|drugs?|supplements?|pills?|tablets?|capsules?|treatment|remedy|injections?|shots?|vaccine|product)|it|its|it's|it’s)\b")
+});
+
+/// Checkable support: a named study/journal/trial/DOI/link/organisation.
+static CHECKABLE: Lazy<Regex> = Lazy::new(|| {
+    // A capitalised name, matched case-sensitively inside the case-insensitive pattern.
+    let name = r"(?-i:[A-Z][\w&'’-]*(?: (?:of |for |and )?[A-Z][\w&'’-]*)*)";
+    re(&format!(
+        r"(?i)(?:\bdoi:\s*[^\s)\]]+|\b10\.\d{{4,9}}/[^\s)\]]+|https?://[^\s)\]]+|\bwww\.[^\s)\]]+|\bNCT\d{{8}}\b|\bPMID:?\s*\d+|\b(?:published|reported|appeared|appearing) in (?:the )?(?:journal )?{name}|\baccording to (?:the )?{name}|\b(?-i:FDA|CDC|NIH|NHS|WHO|EMA|NICE|Mayo Clinic|Cleveland Clinic|Johns Hopkins|Cochrane|New England Journal of Medicine|Lancet|BMJ|JAMA)\b|\b(?:a |the )?(?:\d{{4}} )?(?:(?:randomi[sz]ed|controlled|clinical|phase \d|double-blind|large|small) )*(?:trial|study) (?:at|from|by|led by|run by) (?:the )?{name}|\b(?:{name} )?(?-i:University|Institute|Hospital|College|Society|Association|Academy) (?-i:of|for) {name}|\b{name} (?-i:University|Institute|Hospital|Medical Center|Clinic))"
+    ))
+});
+
+/// Vague support: "studies show", "research suggests", "experts say".
+static VAGUE: Lazy<Regex> = Lazy::new(|| {
+    re(r"(?i)\b(?:(?:some |many |recent |several |new |numerous |multiple |a few |a couple of |early )?(?:small |clinical |large |observational )?(?:studies|research|trials|evidence|science|data|experts|doctors|scientists|researchers) (?:have |has )?(?:show(?:s|n)?|showed|suggests?|found|finds|says?|said|indicates?|agree|believe|think|claim|proves?|proven|confirms?)|(?:studies|research) (?:has|have) (?:shown|found|suggested)|(?:experts|doctors|scientists|researchers) (?:say|said|agree|believe|warn|claim)|clinically proven|some studies|according to (?:experts|research|studies|doctors|scientists))\b")
+});
+
+/// The claim linker (rule-based).
 pub struct ClaimLinker;
 
 impl ClaimLinker {
     pub fn new() -> anyhow::Result<Self> {
+        Lazy::force(&RELATION);
+        Lazy::force(&ANAPHOR);
+        Lazy::force(&CHECKABLE);
+        Lazy::force(&VAGUE);
         Ok(ClaimLinker)
     }
+}
+
+/// The article's main drug: the most-mentioned DRUG (by lowercase text), its first mention's
+/// entity index. Ties go to the earlier first mention.
+pub fn main_drug(doc: &Doc) -> Option<usize> {
+    let mut counts: HashMap<String, (usize, usize)> = HashMap::new();
+    for (k, e) in doc.entities.iter().enumerate() {
+        if e.label != EntityLabel::Drug {
+            continue;
+        }
+        let key = doc.text.get(e.span.start..e.span.end).unwrap_or("").to_lowercase();
+        let entry = counts.entry(key).or_insert((0, k));
+        entry.0 += 1;
+    }
+    counts.into_values().max_by(|a, b| a.0.cmp(&b.0).then(b.1.cmp(&a.1))).map(|(_, k)| k)
+}
+
+/// Choose the `(drug, condition)` entity indices for sentence `i`.
+pub fn select_pair(doc: &Doc, i: usize) -> (Option<usize>, Option<usize>) {
+    let s = doc.sentences[i].span;
+    let text = doc.text.get(s.start..s.end).unwrap_or("");
+    let drugs: Vec<usize> = doc.entities_in(i).filter(|&k| doc.entities[k].label == EntityLabel::Drug).collect();
+    let conds: Vec<usize> = doc.entities_in(i).filter(|&k| doc.entities[k].label == EntityLabel::Condition).collect();
+    let in_entity = |pos: usize| doc.entities_in(i).any(|k| doc.entities[k].span.start <= pos && pos < doc.entities[k].span.end);
+    // The pivot: the causal/associative phrase the classifier found, else the first relation
+    // word outside an entity and after the first drug, else the middle of the sentence.
+    let f = claim_features(doc, i);
+    let first_drug = drugs.first().map(|&k| doc.entities[k].span.end).unwrap_or(s.start);
+    let pivot = [f.causal, f.correlational]
+        .into_iter()
+        .flatten()
+        .map(|sp| sp.start + s.start)
+        .filter(|&p| !in_entity(p))
+        .min()
+        .or_else(|| {
+            RELATION
+                .find_iter(text)
+                .map(|m| m.start() + s.start)
+                .find(|&p| !in_entity(p) && p >= first_drug)
+        })
+        .unwrap_or(s.start + text.len() / 2);
+    let before = |k: &usize| doc.entities[*k].span.end <= pivot;
+    let mut drug = drugs
+        .iter()
+        .filter(|k| before(k))
+        .max_by_key(|&&k| doc.entities[k].span.start)
+        .or_else(|| drugs.iter().find(|k| !before(k)))
+        .copied();
+    // "buprenorphine or methadone, which …": the head of a coordination is its first member.
+    while let Some(d) = drug {
+        let prev = drugs.iter().copied().filter(|&k| doc.entities[k].span.end <= doc.entities[d].span.start).last();
+        let Some(p) = prev else { break };
+        let gap = doc.text.get(doc.entities[p].span.end..doc.entities[d].span.start).unwrap_or("x");
+        let gap = gap.trim().trim_matches(',').trim();
+        if gap.is_empty() || gap == "or" || gap == "and" || gap == "/" || gap == "and/or" {
+            drug = Some(p);
+        } else {
+            break;
+        }
+    }
+    let condition = conds.iter().find(|k| !before(k)).or_else(|| conds.iter().find(|k| before(k))).copied();
+    (drug, condition)
+}
+
+/// Resolve a drug anaphor in sentence `i`: returns the antecedent entity and the anaphor's span.
+pub fn resolve_anaphor(doc: &Doc, i: usize) -> Option<(usize, ByteSpan)> {
+    let s = doc.sentences[i].span;
+    let text = doc.text.get(s.start..s.end)?;
+    let m = ANAPHOR.find(text)?;
+    let span = ByteSpan::new(m.start() + s.start, m.end() + s.start);
+    let recent = doc
+        .entities
+        .iter()
+        .enumerate()
+        .filter(|(_, e)| e.label == EntityLabel::Drug && e.sentence < i && e.sentence + 2 >= i)
+        .map(|(k, _)| k)
+        .last();
+    let antecedent = recent.or_else(|| main_drug(doc))?;
+    Some((antecedent, span))
+}
+
+/// The paragraph around sentence `i`: neighbouring sentences up to a blank line.
+fn paragraph(doc: &Doc, i: usize) -> ByteSpan {
+    let blank = |a: usize, b: usize| {
+        let gap = doc.text.get(a..b).unwrap_or("");
+        gap.matches('\n').count() >= 2
+    };
+    let mut lo = i;
+    while lo > 0 && !blank(doc.sentences[lo - 1].span.end, doc.sentences[lo].span.start) {
+        lo -= 1;
+    }
+    let mut hi = i;
+    while hi + 1 < doc.sentences.len() && !blank(doc.sentences[hi].span.end, doc.sentences[hi + 1].span.start) {
+        hi += 1;
+    }
+    ByteSpan::new(doc.sentences[lo].span.start, doc.sentences[hi].span.end)
+}
+
+/// The evidence for a claim in sentence `i`: checkable in the sentence, then in its paragraph;
+/// vague in the sentence, then in its paragraph; else none.
+pub fn find_evidence(doc: &Doc, i: usize) -> Evidence {
+    let sent = doc.sentences[i].span;
+    let para = paragraph(doc, i);
+    for re in [&*CHECKABLE, &*VAGUE] {
+        for scope in [sent, para] {
+            let Some(text) = doc.text.get(scope.start..scope.end) else { continue };
+            if let Some(m) = re.find(text) {
+                let kind = if std::ptr::eq(re, &*CHECKABLE) { EvidenceKind::Checkable } else { EvidenceKind::Vague };
+                let words = m.as_str().trim_end_matches(|c: char| c.is_ascii_punctuation() && c != '/' );
+                let span = ByteSpan::new(m.start() + scope.start, m.start() + scope.start + words.len());
+                return Evidence { kind, span: Some(span) };
+            }
+        }
+    }
+    Evidence { kind: EvidenceKind::None, span: None }
 }
 
 impl Component for ClaimLinker {
@@ -22,7 +188,33 @@ impl Component for ClaimLinker {
     fn assigns(&self) -> &'static [Layer] {
         &[Layer::Claims]
     }
-    fn annotate(&self, _doc: &mut Doc) -> Result<(), ArticleError> {
+    fn annotate(&self, doc: &mut Doc) -> Result<(), ArticleError> {
+        let mut claims = Vec::new();
+        for i in 0..doc.sentences.len() {
+            let s = &doc.sentences[i];
+            if !s.claim.is_claim() {
+                continue;
+            }
+            let (strength, score) = (s.claim, s.claim_score);
+            let (mut drug, condition) = select_pair(doc, i);
+            let mut drug_mention = None;
+            if drug.is_none() {
+                if let Some((k, span)) = resolve_anaphor(doc, i) {
+                    drug = Some(k);
+                    drug_mention = Some(span);
+                }
+            }
+            claims.push(Claim {
+                sentence: i,
+                strength,
+                score,
+                drug,
+                condition,
+                drug_mention,
+                evidence: find_evidence(doc, i),
+            });
+        }
+        doc.claims = claims;
         Ok(())
     }
 }

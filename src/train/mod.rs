@@ -51,15 +51,15 @@ impl Default for TrainConfig {
             base_dir: PathBuf::from(".cache/encoder"),
             out_dir: PathBuf::from("models/healthclaims-minilm"),
             seed: 20261122,
-            epochs: 2.0,
+            epochs: 1.5,
             lr: 1e-4,
             warmup: 0.06,
             weight_decay: 0.01,
             batch_rows: 32,
             batch_tokens: 2048,
             threads: 2,
-            bioscope_certain: 0.5,
-            web_repeat: 3,
+            bioscope_certain: 0.3,
+            web_repeat: 2,
             template_sentences: 1500,
             exclude: vec![],
         }
@@ -77,7 +77,7 @@ pub fn training_examples(cfg: &TrainConfig, rng: &mut StdRng) -> Result<Vec<Exam
         }
     }
     if want(Corpus::Ncbi) {
-        for split in ["train", "devel"] {
+        for split in ["train"] {
             ex.extend(data::load_iob(&d.join(format!("ncbi-disease/iob/{split}.tsv")), Corpus::Ncbi, data::ncbi_label)?);
         }
     }

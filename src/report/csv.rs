@@ -1,0 +1,219 @@
+//! [`Aggregate`] → tidy CSV tables: one row per group, one column per measure, a header row,
+//! RFC 4180 quoting, `\n` line ends, UTF-8. An undefined rate (a group without sentences or
+//! words) is an empty cell. Returns the file names written.
+//!
+//! | file                    | one row per            |
+//! |-------------------------|------------------------|
+//! | `totals.csv`            | the whole run          |
+//! | `by_month.csv`          | month (`undated` last) |
+//! | `by_source.csv`         | source                 |
+//! | `by_source_month.csv`   | source × month         |
+//! | `by_drug.csv`           | drug                   |
+//! | `by_condition.csv`      | condition              |
+//! | `unsupported_quotes.csv`| unsupported quote      |
+
+use super::aggregate::{Aggregate, ConceptStats, Metrics, UNDATED};
+use anyhow::{Context, Result};
+use std::io::Write;
+use std::path::Path;
+
+/// The measure columns shared by the month and source tables.
+pub const METRIC_COLUMNS: [&str; 13] = [
+    "articles",
+    "errors",
+    "words",
+    "sentences",
+    "hedged_sentences",
+    "hedged_rate",
+    "claims",
+    "claims_direct_causal",
+    "claims_conditional_causal",
+    "claims_correlational",
+    "quotes",
+    "unsupported_quotes",
+    "unsupported_per_1k_words",
+];
+
+const CONCEPT_COLUMNS: [&str; 10] = [
+    "id",
+    "articles",
+    "mentions",
+    "sentences",
+    "hedged_sentences",
+    "hedged_rate",
+    "claims",
+    "claims_direct_causal",
+    "claims_conditional_causal",
+    "claims_correlational",
+];
+
+/// Write every table into `dir`; returns the file names.
+pub fn write_all(agg: &Aggregate, dir: &Path) -> Result<Vec<String>> {
+    let mut written = Vec::new();
+    let mut put = |name: &str, header: Vec<&str>, rows: Vec<Vec<String>>| -> Result<()> {
+        let path = dir.join(name);
+        let mut out = Vec::new();
+        write_row(&mut out, header.iter().copied());
+        for r in &rows {
+            write_row(&mut out, r.iter().map(String::as_str));
+        }
+        std::fs::write(&path, out).with_context(|| format!("cannot write {}", path.display()))?;
+        written.push(name.to_string());
+        Ok(())
+    };
+
+    let mut header = vec!["files", "invalid_lines", "duplicates", "undated", "sources", "months"];
+    header.extend(METRIC_COLUMNS);
+    let mut row = vec![
+        agg.files.len().to_string(),
+        agg.invalid_lines.to_string(),
+        agg.duplicates.to_string(),
+        agg.undated.to_string(),
+        agg.by_source.len().to_string(),
+        agg.dated_months().len().to_string(),
+    ];
+    row.extend(metric_cells(&agg.totals));
+    put("totals.csv", header, vec![row])?;
+
+    let months = month_order(agg);
+    put(
+        "by_month.csv",
+        with_keys(&["month"]),
+        months.iter().map(|m| keyed(&[m], &agg.by_month[*m])).collect(),
+    )?;
+    put("by_source.csv", with_keys(&["source"]), agg.by_source.iter().map(|(s, m)| keyed(&[s], m)).collect())?;
+    let mut sm: Vec<(&(String, String), &Metrics)> = agg.by_source_month.iter().collect();
+    sm.sort_by_key(|((s, m), _)| (s.clone(), m == UNDATED, m.clone()));
+    put("by_source_month.csv", with_keys(&["source", "month"]), sm.into_iter().map(|((s, m), x)| keyed(&[s, m], x)).collect())?;
+
+    for (name, key, map) in [("by_drug.csv", "drug", &agg.drugs), ("by_condition.csv", "condition", &agg.conditions)] {
+        let mut header = vec![key];
+        header.extend(CONCEPT_COLUMNS);
+        let mut rows: Vec<&ConceptStats> = map.values().collect();
+        rows.sort_by(|a, b| b.sentences.cmp(&a.sentences).then(a.name.cmp(&b.name)));
+        put(name, header, rows.into_iter().map(concept_cells).collect())?;
+    }
+
+    let header = vec!["quote", "speaker", "citations", "articles", "first_article", "first_sentence", "first_url"];
+    let rows = agg
+        .top_quotes(usize::MAX)
+        .into_iter()
+        .map(|q| {
+            let first = q.places.first();
+            vec![
+                q.text.clone(),
+                q.speaker.clone().unwrap_or_default(),
+                q.citations.to_string(),
+                q.articles.to_string(),
+                first.map(|c| c.article.clone()).unwrap_or_default(),
+                first.map(|c| c.sentence.to_string()).unwrap_or_default(),
+                first.and_then(|c| c.url.clone()).unwrap_or_default(),
+            ]
+        })
+        .collect();
+    put("unsupported_quotes.csv", header, rows)?;
+    Ok(written)
+}
+
+/// Months in time order, `undated` last.
+pub fn month_order(agg: &Aggregate) -> Vec<&str> {
+    let mut v = agg.dated_months();
+    if agg.by_month.contains_key(UNDATED) {
+        v.push(UNDATED);
+    }
+    v
+}
+
+fn with_keys<'a>(keys: &[&'a str]) -> Vec<&'a str> {
+    let mut h = keys.to_vec();
+    h.extend(METRIC_COLUMNS);
+    h
+}
+
+fn keyed(keys: &[&str], m: &Metrics) -> Vec<String> {
+    let mut r: Vec<String> = keys.iter().map(|k| k.to_string()).collect();
+    r.extend(metric_cells(m));
+    r
+}
+
+fn metric_cells(m: &Metrics) -> Vec<String> {
+    vec![
+        m.articles.to_string(),
+        m.errors.to_string(),
+        m.words.to_string(),
+        m.sentences.to_string(),
+        m.hedged_sentences.to_string(),
+        fmt_opt(m.hedged_rate()),
+        m.claims_total().to_string(),
+        m.claims[0].to_string(),
+        m.claims[1].to_string(),
+        m.claims[2].to_string(),
+        m.quotes.to_string(),
+        m.unsupported_quotes.to_string(),
+        fmt_opt(m.unsupported_per_1k_words()),
+    ]
+}
+
+fn concept_cells(s: &ConceptStats) -> Vec<String> {
+    vec![
+        s.name.clone(),
+        s.id.clone().unwrap_or_default(),
+        s.articles.to_string(),
+        s.mentions.to_string(),
+        s.sentences.to_string(),
+        s.hedged_sentences.to_string(),
+        fmt_opt(s.hedged_rate()),
+        s.claims_total().to_string(),
+        s.claims[0].to_string(),
+        s.claims[1].to_string(),
+        s.claims[2].to_string(),
+    ]
+}
+
+/// A rate with 4 decimals; empty when undefined.
+pub fn fmt_opt(x: Option<f64>) -> String {
+    x.map(|v| format!("{v:.4}")).unwrap_or_default()
+}
+
+/// One CSV record: cells quoted when they hold a comma, quote, CR or LF (or start/end with a
+/// space), quotes doubled.
+pub fn write_row<'a>(out: &mut Vec<u8>, cells: impl Iterator<Item = &'a str>) {
+    for (i, cell) in cells.enumerate() {
+        if i > 0 {
+            out.push(b',');
+        }
+        let needs = cell.contains([',', '"', '\n', '\r']) || cell.starts_with(' ') || cell.ends_with(' ');
+        if needs {
+            out.push(b'"');
+            out.extend_from_slice(cell.replace('"', "\"\"").as_bytes());
+            out.push(b'"');
+        } else {
+            out.extend_from_slice(cell.as_bytes());
+        }
+    }
+    let _ = out.write_all(b"\n");
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn row(cells: &[&str]) -> String {
+        let mut out = Vec::new();
+        write_row(&mut out, cells.iter().copied());
+        String::from_utf8(out).unwrap()
+    }
+
+    #[test]
+    fn quoting() {
+        assert_eq!(row(&["a", "b c", ""]), "a,b c,\n");
+        assert_eq!(row(&["x,y", "say \"hi\"", "l1\nl2", " pad"]), "\"x,y\",\"say \"\"hi\"\"\",\"l1\nl2\",\" pad\"\n");
+        assert_eq!(row(&["睡眠 😀", "שלום"]), "睡眠 😀,שלום\n");
+    }
+
+    #[test]
+    fn rates() {
+        assert_eq!(fmt_opt(Some(1.0 / 3.0)), "0.3333");
+        assert_eq!(fmt_opt(None), "");
+    }
+}
