@@ -216,6 +216,7 @@ pub struct ModelInfo {
 }
 
 impl ModelInfo {
+    /// Rules and gazetteers only (no transformer).
     pub fn current() -> Self {
         ModelInfo { name: "healthclaims-rules".into(), version: env!("CARGO_PKG_VERSION").into() }
     }

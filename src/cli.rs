@@ -4,6 +4,7 @@
 use crate::ingest;
 use crate::pipeline::{Pipeline, PipelineConfig, RunConfig};
 use crate::progress::ProgressMode;
+use crate::runtime::RuntimeConfig;
 use crate::write::{Destination, Done, RecordWriter};
 use anyhow::{Context, Result};
 use clap::{Args, Parser, Subcommand};
@@ -77,7 +78,7 @@ pub struct TrainArgs {
     #[arg(long, default_value_t = 20261122)]
     pub seed: u64,
     /// Passes over the training mix (fractions allowed)
-    #[arg(long, default_value_t = 1.5)]
+    #[arg(long, default_value_t = 1.0)]
     pub epochs: f64,
     #[arg(long, default_value_t = 1e-4)]
     pub lr: f64,
@@ -179,6 +180,18 @@ pub struct AnnotateArgs {
     /// Articles larger than this many bytes get an error record
     #[arg(long, default_value_t = 64 << 20)]
     pub max_bytes: usize,
+
+    /// Model folder [default: $HEALTHCLAIMS_MODEL, else the shipped models/healthclaims-minilm]
+    #[arg(long, conflicts_with = "no_model")]
+    pub model: Option<PathBuf>,
+
+    /// Rules and gazetteers only: skip the transformer
+    #[arg(long)]
+    pub no_model: bool,
+
+    /// libtorch intra-op threads per worker (0 = cores / workers, so the two never oversubscribe)
+    #[arg(long, default_value_t = 0)]
+    pub torch_threads: usize,
 }
 
 /// Validated settings of `annotate`.
@@ -215,9 +228,38 @@ impl AnnotateArgs {
             destination,
             resume: self.resume,
             run: RunConfig { threads: self.threads, progress: ProgressMode::detect(self.quiet), chunk_size: 64, total },
-            pipeline: PipelineConfig { max_article_bytes: self.max_bytes },
+            pipeline: PipelineConfig {
+                max_article_bytes: self.max_bytes,
+                model: (!self.no_model).then(|| RuntimeConfig {
+                    model_dir: self.model.unwrap_or_else(crate::runtime::default_model_dir),
+                    torch_threads: torch_threads(self.threads, self.torch_threads),
+                    replicas: workers(self.threads),
+                    ..Default::default()
+                }),
+            },
         })
     }
+}
+
+fn cores() -> usize {
+    std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1)
+}
+
+/// Rayon workers for `--threads N` (0 = one per core).
+pub fn workers(threads: usize) -> usize {
+    if threads == 0 {
+        cores()
+    } else {
+        threads
+    }
+}
+
+/// libtorch threads per rayon worker: all cores shared out among the workers, at least one.
+pub fn torch_threads(threads: usize, requested: usize) -> usize {
+    if requested > 0 {
+        return requested;
+    }
+    (cores() / workers(threads)).max(1)
 }
 
 /// Run a parsed command line; returns the process exit code.

@@ -233,6 +233,17 @@ pub struct Quote {
     pub sentence: usize,
 }
 
+/// What the transformer predicted for one sentence (see runtime.rs); spans are document bytes.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ModelSentence {
+    pub entities: Vec<(ByteSpan, EntityLabel, f32)>,
+    pub cues: Vec<(ByteSpan, f32)>,
+    /// P(hedged).
+    pub hedged: f32,
+    /// P(strength) in `ClaimStrength::ALL` order.
+    pub claim: [f32; 4],
+}
+
 /// A document moving through the pipeline: built by ingest → clean → segment, then annotated in
 /// place by each `tag/` component.
 #[derive(Debug, Clone, Default)]
@@ -251,6 +262,8 @@ pub struct Doc {
     pub warnings: Vec<String>,
     /// sha256 of the raw input bytes, hex; for `--resume`.
     pub content_hash: String,
+    /// The transformer's predictions, one per sentence, when the model component ran.
+    pub model: Option<Vec<ModelSentence>>,
 }
 
 impl Doc {

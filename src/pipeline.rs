@@ -9,6 +9,7 @@ use crate::doc::{Doc, Sentence};
 use crate::error::ArticleError;
 use crate::ingest::{Item, RawArticle};
 use crate::progress::{Progress, ProgressMode};
+use crate::runtime::RuntimeConfig;
 use crate::segment;
 use crate::tag::{self, Component};
 use crate::write::{Done, RecordWriter};
@@ -39,11 +40,20 @@ impl Default for RunConfig {
 pub struct PipelineConfig {
     /// Articles larger than this (raw bytes) get an error record.
     pub max_article_bytes: usize,
+    /// The transformer to run, or `None` for rules and gazetteers only (`--no-model`).
+    pub model: Option<RuntimeConfig>,
 }
 
 impl Default for PipelineConfig {
     fn default() -> Self {
-        PipelineConfig { max_article_bytes: 64 << 20 }
+        PipelineConfig { max_article_bytes: 64 << 20, model: Some(RuntimeConfig::default()) }
+    }
+}
+
+impl PipelineConfig {
+    /// Rules and gazetteers only.
+    pub fn rules_only() -> Self {
+        PipelineConfig { model: None, ..Default::default() }
     }
 }
 
@@ -89,9 +99,16 @@ pub struct Pipeline {
 impl Pipeline {
     /// Build the pipeline: loads lexicons and checks the component order.
     pub fn new(config: PipelineConfig) -> Result<Self> {
-        let components = tag::default_components().context("cannot load the annotation components")?;
+        let model = match &config.model {
+            Some(rc) => {
+                let heads = crate::runtime::Model::read_heads(&rc.model_dir)?;
+                ModelInfo { name: heads.name, version: heads.version }
+            }
+            None => ModelInfo::current(),
+        };
+        let components = tag::default_components(config.model.clone()).context("cannot load the annotation components")?;
         tag::check_order(&components).map_err(anyhow::Error::msg)?;
-        Ok(Pipeline { config, components, model: ModelInfo::current() })
+        Ok(Pipeline { config, components, model })
     }
 
     pub fn model_info(&self) -> &ModelInfo {

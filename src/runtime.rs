@@ -159,11 +159,15 @@ pub struct RuntimeConfig {
     pub batch_tokens: usize,
     /// libtorch intra-op threads (0: leave libtorch's default).
     pub torch_threads: usize,
+    /// Model copies, one per worker thread (tensors cannot be shared between threads).
+    pub replicas: usize,
+    /// Sentences of one article the transformer reads; the rest get rules and gazetteers only.
+    pub max_sentences_per_doc: usize,
 }
 
 impl Default for RuntimeConfig {
     fn default() -> Self {
-        RuntimeConfig { model_dir: default_model_dir(), device: Device::Cpu, batch_rows: 64, batch_tokens: 4096, torch_threads: 0 }
+        RuntimeConfig { model_dir: default_model_dir(), device: Device::Cpu, batch_rows: 64, batch_tokens: 4096, torch_threads: 0, replicas: 1, max_sentences_per_doc: 1000 }
     }
 }
 
@@ -194,14 +198,20 @@ pub struct Model {
 }
 
 impl Model {
+    /// The label maps and provenance of a model folder, checked against this build.
+    pub fn read_heads(dir: &Path) -> Result<HeadsConfig> {
+        let heads: HeadsConfig = serde_json::from_slice(
+            &std::fs::read(dir.join("heads.json")).with_context(|| format!("cannot read the model in {} (HEALTHCLAIMS_MODEL or --model picks another)", dir.display()))?,
+        )
+        .with_context(|| format!("{}/heads.json", dir.display()))?;
+        heads.check()?;
+        Ok(heads)
+    }
+
     /// Load weights (fp16 on disk, fp32 for CPU inference), tokenizer and label maps.
     pub fn load(config: RuntimeConfig) -> Result<Model> {
         let dir = &config.model_dir;
-        let heads: HeadsConfig = serde_json::from_slice(
-            &std::fs::read(dir.join("heads.json")).with_context(|| format!("cannot read model from {}", dir.display()))?,
-        )
-        .context("heads.json")?;
-        heads.check()?;
+        let heads = Self::read_heads(dir)?;
         let bert_config = BertConfig::from_file(dir.join("config.json"));
         let encoder = Encoder::from_file(&dir.join("tokenizer.json"))?;
         let mut vs = nn::VarStore::new(config.device);

@@ -252,7 +252,7 @@ def main():
         log(f"exported the weights as a transformers folder: {hf}")
 
     rows = []  # (system, threads, runs-summary dict)
-    results = {"machine": {"cpu": cpu_name(), "cores": os.cpu_count(), "python": platform.python_version()}, "model": str(model), "input": {"articles": n_articles * copies, "copies": copies}}
+    results = {"machine": {"cpu": cpu_name(), "cores": os.cpu_count(), "python": platform.python_version(), "loadavg_at_start": os.getloadavg()}, "model": str(model), "input": {"articles": n_articles * copies, "copies": copies}}
 
     # --- healthclaims
     rust_cfgs = [
@@ -318,8 +318,10 @@ def main():
     widths = [max(len(h), *(len(t[i]) for t in table)) for i, h in enumerate(header)]
     text = "\n".join(["  ".join(c.ljust(w) for c, w in zip(line, widths)) for line in [header, ["-" * w for w in widths], *table]])
     m = results["machine"]
+    m["loadavg_at_end"] = os.getloadavg()
     notes = [
-        f"{len(sents)} sentences ({n_articles} web-synthetic articles × {copies}); {m['cpu']}, {m['cores']} cores.",
+        f"{len(sents)} sentences ({n_articles} web-synthetic articles × {copies}); {m['cpu']}, {m['cores']} cores; "
+        f"load average {m['loadavg_at_start'][0]:.2f} at the start, {m['loadavg_at_end'][0]:.2f} at the end (other work on the machine skews every figure).",
         f"Model load: {load_ms:.0f} ms (median one-sentence `annotate` with the model minus without, {a.load_reps} runs each).",
         "healthclaims: whole process wall time (start-up, model load, every stage, JSON out), median of "
         f"{a.reps}; Python: the loop over the sentences only (import and load excluded), median of {a.reps} "

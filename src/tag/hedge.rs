@@ -174,7 +174,8 @@ impl Component for HedgeTagger {
             let Some(text) = doc.text.get(span.start..span.end) else { continue };
             let cues = self.find_cues(text);
             let scores: Vec<f32> = cues.iter().map(|c| c.score).collect();
-            let (hedged, score) = hedge_decision(&scores, None);
+            let model = doc.model.as_ref().and_then(|m| m.get(i)).map(|m| m.hedged);
+            let (hedged, score) = hedge_decision(&scores, model);
             let s = &mut doc.sentences[i];
             s.hedged = hedged;
             s.hedge_score = score;

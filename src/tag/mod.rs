@@ -8,6 +8,7 @@ use crate::error::ArticleError;
 pub mod claims;
 pub mod entities;
 pub mod hedge;
+pub mod model;
 pub mod quotes;
 pub mod sentence_class;
 
@@ -15,6 +16,8 @@ pub mod sentence_class;
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Layer {
     Sentences,
+    /// The transformer's per-sentence predictions (`Doc::model`).
+    ModelScores,
     Entities,
     Hedges,
     SentenceClass,
@@ -44,13 +47,19 @@ pub fn check_order(components: &[Box<dyn Component>]) -> Result<(), String> {
     Ok(())
 }
 
-/// The default components, in pipeline order.
-pub fn default_components() -> anyhow::Result<Vec<Box<dyn Component>>> {
-    Ok(vec![
+/// The default components, in pipeline order; with `model`, the transformer runs first and the
+/// later components combine its predictions with their rules.
+pub fn default_components(model: Option<crate::runtime::RuntimeConfig>) -> anyhow::Result<Vec<Box<dyn Component>>> {
+    let mut v: Vec<Box<dyn Component>> = Vec::new();
+    if let Some(cfg) = model {
+        v.push(Box::new(model::ModelTagger::new(cfg)?));
+    }
+    v.extend::<Vec<Box<dyn Component>>>(vec![
         Box::new(entities::EntityTagger::new()?),
         Box::new(hedge::HedgeTagger::new()?),
         Box::new(sentence_class::SentenceClassifier::new()?),
         Box::new(claims::ClaimLinker::new()?),
         Box::new(quotes::QuoteFinder::new()?),
-    ])
+    ]);
+    Ok(v)
 }

@@ -377,7 +377,8 @@ impl Component for SentenceClassifier {
     fn annotate(&self, doc: &mut Doc) -> Result<(), ArticleError> {
         for i in 0..doc.sentences.len() {
             let f = claim_features(doc, i);
-            let (claim, score) = decide(&f, None);
+            let model = doc.model.as_ref().and_then(|m| m.get(i)).map(|m| m.claim);
+            let (claim, score) = decide(&f, model);
             doc.sentences[i].claim = claim;
             doc.sentences[i].claim_score = score;
         }

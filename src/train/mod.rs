@@ -51,7 +51,7 @@ impl Default for TrainConfig {
             base_dir: PathBuf::from(".cache/encoder"),
             out_dir: PathBuf::from("models/healthclaims-minilm"),
             seed: 20261122,
-            epochs: 1.5,
+            epochs: 1.0,
             lr: 1e-4,
             warmup: 0.06,
             weight_decay: 0.01,

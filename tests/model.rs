@@ -1,0 +1,63 @@
+//! The shipped transformer, on the CPU, in every CI run: it loads, its label maps match this
+//! build, it finds what it must in web-style sentences, and a small slice of each held-out test
+//! split scores within a tolerance of the figures in models/MODEL_CARD.md. A broken or
+//! mis-exported model fails here.
+
+use healthclaims::doc::{ClaimStrength, EntityLabel};
+use healthclaims::eval;
+use healthclaims::runtime::{default_model_dir, Model, RuntimeConfig};
+use std::path::Path;
+use std::time::Instant;
+
+fn model() -> Model {
+    Model::load(RuntimeConfig { model_dir: default_model_dir(), torch_threads: 2, ..Default::default() }).expect("shipped model loads")
+}
+
+#[test]
+fn loads_and_tags_web_sentences() {
+    let t = Instant::now();
+    let m = model();
+    eprintln!("model load: {:.0} ms", t.elapsed().as_secs_f64() * 1e3);
+    let s = [
+        "Metformin may help lower blood sugar in people with type 2 diabetes.",
+        "Ibuprofen relieves headaches.",
+        "Serotonin is a neurotransmitter made in the gut.",
+        "Patients on Ozempic were more likely to report nausea, researchers found 😀.",
+    ];
+    let p = m.predict(&s).unwrap();
+    let ents = |i: usize| -> Vec<(String, EntityLabel)> {
+        p[i].entities.iter().map(|(sp, l)| (s[i][sp.start..sp.end].to_string(), *l)).collect()
+    };
+    assert!(ents(0).contains(&("Metformin".into(), EntityLabel::Drug)), "{:?}", ents(0));
+    assert!(ents(0).iter().any(|(t, l)| *l == EntityLabel::Condition && t.contains("diabetes")), "{:?}", ents(0));
+    assert!(ents(1).contains(&("Ibuprofen".into(), EntityLabel::Drug)), "{:?}", ents(1));
+    assert!(p[0].hedged > 0.5, "'may help' is hedged: {}", p[0].hedged);
+    assert!(p[1].hedged < 0.5, "a plain statement is not hedged: {}", p[1].hedged);
+    assert!(p[0].cues.iter().any(|c| &s[0][c.start..c.end] == "may"), "cue 'may'");
+    assert_ne!(p[2].claim_label().0, ClaimStrength::DirectCausal);
+    assert!(p[0].claim_label().0.is_claim(), "{:?}", p[0].claim);
+    // offsets are on char boundaries even with emoji
+    for (sp, _) in &p[3].entities {
+        assert!(s[3].is_char_boundary(sp.start) && s[3].is_char_boundary(sp.end));
+    }
+}
+
+#[test]
+fn held_out_slices_score_near_the_model_card() {
+    let data = Path::new("../shared/data");
+    if !data.exists() {
+        eprintln!("skipped: ../shared/data is absent");
+        return;
+    }
+    let m = model();
+    let scores = eval::evaluate(&m, data, true).unwrap();
+    let get = |task: &str, metric: &str| {
+        scores.iter().find(|s| s.task.starts_with(task) && s.metric.starts_with(metric)).map(|s| s.value).unwrap()
+    };
+    eprintln!("{}", eval::markdown(&scores));
+    // Floors: the quick slices' figures at release time, less a tolerance (see MODEL_CARD.md).
+    assert!(get("BC5CDR", "combined") >= 70.0, "BC5CDR combined {}", get("BC5CDR", "combined"));
+    assert!(get("NCBI", "disease") >= 60.0);
+    assert!(get("BioScope", "uncertain") >= 70.0);
+    assert!(get("Yu", "macro") >= 0.55);
+}
