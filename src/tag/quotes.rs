@@ -1,8 +1,34 @@
-//! (work in progress: filled in by its owner)
+//! Quotes: direct quotations and reported speech, with their speaker and whether a reader
+//! could check the source (annotation-guidelines.md, QUOTE).
+//!
+//! Takes a segmented [`Doc`] (needs only `text` and `sentences`); fills `doc.quotes` with
+//! [`Quote`]s sorted by position. Three passes: [`direct`] pairs quotation marks and
+//! [`attribute`]s each passage to a speaker ("“…,” Ruiz said", "Ruiz said: “…”", a quote
+//! continuing one just attributed); [`reported`] reads cue verbs and "according to" outside the
+//! quotation marks ("experts say …", "a 2023 study found …"); [`source`] classifies the speaker
+//! and sets `supported` and `reason`, remembering people introduced earlier with an affiliation.
+//! Scare quotes (three words or fewer, no attribution) are not quotes.
+
+mod direct;
+mod reported;
+mod source;
+mod text;
 
 use super::{Component, Layer};
-use crate::doc::Doc;
+use crate::doc::{ByteSpan, Doc, Quote, QuoteKind, Speaker, SpeakerKind};
 use crate::error::ArticleError;
+use direct::Marked;
+use reported::{speaker_after, speaker_before, verb_class, VerbClass};
+use source::{assess, Assessment, Memory};
+use text::{paragraph_at, sentence_spans, word_count, words};
+
+/// Quoted passages of this many words or fewer, with no attribution, are scare quotes.
+const SCARE_MAX_WORDS: usize = 3;
+/// Unattributed quoted passages need at least this many words to count as quotations.
+const UNATTRIBUTED_MIN_WORDS: usize = 6;
+/// A quotation with no attribution of its own continues the previous speaker's quotation when it
+/// starts within this many bytes of it.
+const CONTINUATION_GAP: usize = 300;
 
 pub struct QuoteFinder;
 
@@ -22,7 +48,278 @@ impl Component for QuoteFinder {
     fn assigns(&self) -> &'static [Layer] {
         &[Layer::Quotes]
     }
-    fn annotate(&self, _doc: &mut Doc) -> Result<(), ArticleError> {
+    fn annotate(&self, doc: &mut Doc) -> Result<(), ArticleError> {
+        doc.quotes = find_quotes(doc);
         Ok(())
+    }
+}
+
+/// A quotation before its support is judged.
+#[derive(Debug, Clone)]
+struct Found {
+    content: ByteSpan,
+    kind: QuoteKind,
+    speaker: Option<ByteSpan>,
+    cue: Option<ByteSpan>,
+}
+
+/// All quotes of a document, sorted by content start.
+pub fn find_quotes(doc: &Doc) -> Vec<Quote> {
+    let text = doc.text.as_str();
+    if doc.sentences.is_empty() || text.is_empty() {
+        return Vec::new();
+    }
+    let sents = sentence_spans(text);
+    let memory = Memory::build(text);
+
+    // 1. direct quotations
+    let marked = direct::find_marked(text);
+    let mut found: Vec<Found> = Vec::new();
+    let mut mask: Vec<ByteSpan> = Vec::new();
+    let mut last: Option<(ByteSpan, Option<ByteSpan>, Option<ByteSpan>)> = None; // (outer, speaker, cue)
+    for m in &marked {
+        // skip passages nested inside an earlier one
+        if found.iter().any(|f| f.kind == QuoteKind::Direct && f.content.contains(m.content)) {
+            continue;
+        }
+        let n_words = word_count(m.content.slice(text));
+        let attr = attribute(text, &sents, m);
+        let (speaker, cue) = match attr {
+            Some((s, c)) => (Some(s), Some(c)),
+            None => match last {
+                Some((outer, s, c)) if s.is_some() && m.outer.start >= outer.end && m.outer.start - outer.end <= CONTINUATION_GAP
+                    && n_words > SCARE_MAX_WORDS && !text[outer.end..m.outer.start].contains("\n\n\n") =>
+                {
+                    (s, c)
+                }
+                _ => (None, None),
+            },
+        };
+        if speaker.is_none() && n_words < UNATTRIBUTED_MIN_WORDS {
+            continue; // scare quotes, titles, short unattributed phrases
+        }
+        if n_words > SCARE_MAX_WORDS {
+            mask.push(m.outer);
+        }
+        if speaker.is_some() {
+            last = Some((m.outer, speaker, cue));
+        }
+        found.push(Found { content: m.content, kind: QuoteKind::Direct, speaker, cue });
+    }
+
+    // 2. reported speech outside quotation marks
+    let masked = |p: usize| mask.iter().any(|s| s.start <= p && p < s.end);
+    for c in reported::find_reported(text, &sents, &masked) {
+        found.push(Found { content: c.content, kind: QuoteKind::Reported, speaker: Some(c.speaker), cue: Some(c.cue) });
+    }
+
+    // 3. overlaps: keep the attributed one, a direct one before a reported one
+    found.sort_by_key(|f| (f.content.start, std::cmp::Reverse(f.content.end)));
+    let mut kept: Vec<Found> = Vec::new();
+    for f in found {
+        if let Some(k) = kept.iter_mut().find(|k| k.content.overlaps(f.content)) {
+            let better = (k.speaker.is_none() && f.speaker.is_some())
+                || (k.speaker.is_some() == f.speaker.is_some() && k.kind == QuoteKind::Reported && f.kind == QuoteKind::Direct
+                    && k.speaker.is_none());
+            if better {
+                *k = f;
+            }
+            continue;
+        }
+        kept.push(f);
+    }
+    kept.sort_by_key(|f| f.content.start);
+
+    // 4. speakers and support
+    let mut out = Vec::with_capacity(kept.len());
+    let mut last_person: Option<(ByteSpan, Assessment)> = None;
+    for f in kept {
+        let Some(sentence) = sentence_index(doc, f.content.start) else { continue };
+        let (speaker, a) = match f.speaker {
+            Some(sp) => {
+                let st = sp.slice(text);
+                if reported::PRONOUNS.contains(&st.trim()) {
+                    match &last_person {
+                        Some((ps, pa)) => (
+                            Some(Speaker { span: *ps, kind: pa.kind }),
+                            Assessment {
+                                reason: format!("pronoun resolved to {}: {}", ps.slice(text), pa.reason),
+                                ..pa.clone()
+                            },
+                        ),
+                        None => (
+                            Some(Speaker { span: sp, kind: SpeakerKind::Person }),
+                            Assessment { kind: SpeakerKind::Person, supported: false, reason: "unresolved pronoun speaker".into() },
+                        ),
+                    }
+                } else {
+                    let a = assess(st, &memory, sp.start);
+                    if a.kind == SpeakerKind::Person {
+                        last_person = Some((sp, a.clone()));
+                    }
+                    (Some(Speaker { span: sp, kind: a.kind }), a)
+                }
+            }
+            None => (None, Assessment { kind: SpeakerKind::Vague, supported: false, reason: "no attributed speaker".into() }),
+        };
+        out.push(Quote {
+            span: f.content,
+            kind: f.kind,
+            speaker,
+            cue: f.cue,
+            supported: a.supported,
+            reason: a.reason,
+            sentence,
+        });
+    }
+    out
+}
+
+/// Index of the Doc sentence holding `pos`, or the nearest one before it.
+fn sentence_index(doc: &Doc, pos: usize) -> Option<usize> {
+    doc.sentence_at(pos).or_else(|| {
+        let i = doc.sentences.partition_point(|s| s.span.start <= pos);
+        Some(i.saturating_sub(1)).filter(|_| !doc.sentences.is_empty())
+    })
+}
+
+/// Verbs that attribute a direct quotation ("…,” she said / added / noted).
+fn is_attribution_verb(w: &str) -> bool {
+    matches!(verb_class(w), Some(VerbClass::Speech))
+        || matches!(
+            w.to_lowercase().as_str(),
+            "added" | "adds" | "noted" | "notes" | "stated" | "states" | "asked" | "asks" | "reported" | "suggested"
+                | "suggests" | "believes" | "thinks" | "put" | "puts" | "cautioned" | "explained" | "says" | "said"
+        )
+}
+
+/// Find who a quoted passage belongs to: an attribution right after the closing mark, or one
+/// ending right before the opening mark (same sentence, or the previous paragraph ending in ':'
+/// or ','). Returns (speaker, cue).
+fn attribute(text: &str, sents: &[ByteSpan], m: &Marked) -> Option<(ByteSpan, ByteSpan)> {
+    attribute_after(text, m).or_else(|| attribute_before(text, sents, m))
+}
+
+fn attribute_after(text: &str, m: &Marked) -> Option<(ByteSpan, ByteSpan)> {
+    let para = paragraph_at(text, m.outer.end.min(text.len().saturating_sub(1)).max(m.outer.start));
+    let limit = text::floor_boundary(text, para.end.min(m.outer.end + 250)).max(m.outer.end);
+    let after = &text[m.outer.end..limit];
+    let content = m.content.slice(text);
+    let trailing_punct = content.ends_with([',', '!', '?', '—', '–', '-', '…'])
+        || after.trim_start().starts_with([',', '—', '–']);
+    let ws = words(after, m.outer.end);
+    // inverted: “…,” said Dr. X / “…,” says X
+    if let Some((vsp, vw)) = ws.first() {
+        let gap = &text[m.outer.end..vsp.start];
+        if is_attribution_verb(vw) && !gap.contains(['.', '\n', '"', '“', '”']) && trailing_punct {
+            if let Some(sp) = speaker_after(text, vsp.end, limit) {
+                return Some((sp, *vsp));
+            }
+        }
+    }
+    // normal: “…,” Ruiz said / she said / the shop's owner said
+    for (k, (vsp, vw)) in ws.iter().enumerate().take(9) {
+        if k > 0 && text[ws[k - 1].0.end..vsp.start].contains(['.', '!', '?', '"', '“', '”', '\n', ';']) {
+            break;
+        }
+        if k == 0 && text[m.outer.end..vsp.start].contains(['.', '\n', '"', '“', '”']) {
+            break;
+        }
+        if is_attribution_verb(vw) && k > 0 {
+            let sp = speaker_before(text, m.outer.end, vsp.start)?;
+            let st = sp.slice(text);
+            let pron = reported::PRONOUNS.contains(&st.trim());
+            if !(trailing_punct || pron) {
+                return None;
+            }
+            if pron || reported::acceptable_speaker(st, VerbClass::Speech) {
+                return Some((sp, *vsp));
+            }
+            return None;
+        }
+    }
+    None
+}
+
+fn attribute_before(text: &str, sents: &[ByteSpan], m: &Marked) -> Option<(ByteSpan, ByteSpan)> {
+    let para = paragraph_at(text, m.outer.start);
+    let unit = text::unit_at(sents, m.outer.start).map(|i| sents[i]);
+    let mut start = unit.map(|u| u.start).unwrap_or(para.start).max(para.start);
+    if start > m.outer.start {
+        start = para.start;
+    }
+    let mut end = m.outer.start;
+    let mut before = text[start..end].trim_end();
+    if before.is_empty() {
+        // block quotation: the previous paragraph/line ends with ':' or ','
+        let prev = text[..m.outer.start].trim_end();
+        if !(prev.ends_with(':') || prev.ends_with(',')) {
+            return None;
+        }
+        end = prev.len();
+        let u = text::unit_at(sents, end.saturating_sub(1)).map(|i| sents[i])?;
+        start = u.start.min(end);
+        before = text[start..end].trim_end();
+    }
+    let ends_punct = before.ends_with([':', ',']);
+    let ws = words(before, start);
+    // last attribution verb in the lead-in
+    let (vi, (vsp, _)) = ws.iter().enumerate().rev().find(|(_, (_, w))| is_attribution_verb(w))?;
+    let tail = &ws[vi + 1..];
+    if !ends_punct && !tail.is_empty() {
+        return None;
+    }
+    if tail.len() > 12 {
+        return None;
+    }
+    let tail_first = tail.first().map(|t| t.1.to_lowercase()).unwrap_or_default();
+    let inverted = !tail.is_empty()
+        && tail[0].1.chars().next().is_some_and(|c| c.is_uppercase())
+        && !matches!(tail_first.as_str(), "i" | "it");
+    if inverted && matches!(vsp.slice(text).to_lowercase().as_str(), "said" | "says" | "added" | "explained" | "asked") {
+        let sp = speaker_after(text, vsp.end, start + before.len())?;
+        return Some((sp, *vsp));
+    }
+    let sp = speaker_before(text, start, vsp.start)?;
+    let st = sp.slice(text);
+    if reported::PRONOUNS.contains(&st.trim()) || reported::acceptable_speaker(st, VerbClass::Speech) {
+        return Some((sp, *vsp));
+    }
+    None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::doc::{Sentence, SentenceKind};
+
+    fn doc(t: &str) -> Doc {
+        let mut d = Doc::new("t", "t", t);
+        for s in sentence_spans(t) {
+            d.sentences.push(Sentence::new(s, SentenceKind::Prose));
+        }
+        d
+    }
+
+    fn quotes(t: &str) -> Vec<(String, Option<String>, bool)> {
+        let d = doc(t);
+        find_quotes(&d)
+            .into_iter()
+            .map(|q| (q.span.slice(t).to_string(), q.speaker.map(|s| s.span.slice(t).to_string()), q.supported))
+            .collect()
+    }
+
+    #[test]
+    fn after_attribution_with_affiliation() {
+        let q = quotes("“It helps most patients,” said Dr. Ana Ruiz, a neurologist at Mayo Clinic.");
+        assert_eq!(q.len(), 1, "{q:?}");
+        assert_eq!(q[0].0, "It helps most patients,");
+        assert!(q[0].2);
+    }
+
+    #[test]
+    fn experts_say_is_unsupported() {
+        let q = quotes("Experts say the drug can cause weight gain in some people.");
+        assert_eq!(q, vec![("the drug can cause weight gain in some people".into(), Some("Experts".into()), false)]);
     }
 }

@@ -1,0 +1,422 @@
+//! Attribution cues: speech and finding verbs ("said", "suggests", "found"), "according to",
+//! and the speaker phrase next to them. Used both for reported speech ("experts say the drug
+//! works") and to attribute direct quotations ("“…,” Ruiz said").
+//!
+//! Takes the article text plus a mask of quoted regions; returns [`Cue`]s with speaker span,
+//! cue span and, for reported speech, the content span.
+
+use super::text::{words, WORD};
+use crate::doc::ByteSpan;
+use once_cell::sync::Lazy;
+use regex::Regex;
+
+/// How a verb may be used as an attribution cue.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum VerbClass {
+    /// Speech: "said", "told", "warned". Any speaker phrase, pronouns included.
+    Speech,
+    /// Findings and opinions: "show", "found", "believe". Not with a pronoun speaker.
+    Finding,
+    /// Nouns as often as verbs ("notes", "states", "adds"): only with a following "that".
+    NeedsThat,
+}
+
+pub fn verb_class(w: &str) -> Option<VerbClass> {
+    use VerbClass::*;
+    let l = w.to_lowercase();
+    Some(match l.as_str() {
+        "say" | "says" | "said" | "tell" | "tells" | "told" | "warn" | "warns" | "warned" | "explain" | "explains"
+        | "explained" | "admit" | "admits" | "admitted" | "argue" | "argues" | "argued" | "insist" | "insists"
+        | "insisted" | "caution" | "cautions" | "cautioned" | "swear" | "swears" | "swore" | "recalled" | "recalls"
+        | "wrote" | "writes" | "claim" | "claimed" | "agree" | "agreed" | "advise" | "advises" | "advised"
+        | "recommend" | "recommends" | "recommended" | "reveals" | "revealed" | "confirmed" | "confirms" | "stressed"
+        | "emphasized" | "emphasised" | "acknowledged" | "acknowledges" | "replied" | "continued" | "joked"
+        | "posted" | "tweeted" | "commented" | "contends" | "contend" | "maintains" | "concedes" | "conceded" => Speech,
+        "suggest" | "suggests" | "suggested" | "suggesting" | "show" | "shows" | "showed" | "shown" | "find" | "finds"
+        | "found" | "hint" | "hints" | "hinted" | "think" | "thinks" | "believe" | "believes" | "believed" | "conclude"
+        | "concludes" | "concluded" | "indicate" | "indicates" | "indicated" | "indicating" | "point" | "pointed"
+        | "noticed" | "notice" | "linked" | "link" | "estimate" | "estimated" | "reported" | "observed" | "demonstrated"
+        | "demonstrate" | "demonstrates" | "proved" | "reveal" | "warning" | "suggesting," => Finding,
+        "note" | "notes" | "noted" | "add" | "adds" | "added" | "state" | "states" | "stated" | "report" | "reports"
+        | "claims" | "points" | "agrees" | "explaining" => NeedsThat,
+        _ => return None,
+    })
+}
+
+/// Words that end a speaker phrase when scanning backwards from the verb.
+const STOP: &[&str] = &[
+    "and", "but", "or", "nor", "while", "whereas", "although", "though", "because", "since", "as", "if", "when",
+    "whenever", "after", "before", "until", "unless", "so", "yet", "that", "which", "where", "how", "why", "than",
+    "is", "are", "was", "were", "be", "been", "being", "there's", "it's", "here's", "what's", "what", "then",
+    "however", "to", "whom", "who", "also", "not", "you", "i", "we", "it", "this", "let's", "lets", "i'd", "we'd",
+    "needless", "they", "them", "me", "us", "there", "here", "can", "could", "would", "will", "should", "might",
+    "may", "must", "do", "does", "did", "have", "has", "had", "for", "with", "about", "into", "just", "way",
+    "reason", "fact",
+];
+
+/// Adverbs and auxiliaries between a speaker and its verb ("have consistently found").
+const SKIP_BETWEEN: &[&str] = &[
+    "have", "has", "had", "also", "consistently", "previously", "now", "recently", "once", "repeatedly",
+    "generally", "often", "all", "both", "long", "even", "increasingly", "widely", "still", "already", "actually",
+    "reportedly", "clearly", "firmly", "strongly", "mostly", "largely", "further", "ever", "too", "not", "never",
+    "do", "does", "did", "don't", "doesn't", "didn't", "haven't", "hasn't", "will", "would", "may", "might", "could",
+    "can", "should", "must", "usually", "typically", "sometimes", "seem", "seems", "to", "tend", "tends", "later",
+    "first", "since", "then", "themselves", "overwhelmingly", "broadly", "largely", "only", "just", "really",
+];
+
+/// Pronouns that may stand for a speaker of a speech verb.
+pub const PRONOUNS: &[&str] = &["he", "she", "He", "She"];
+
+/// Characters that separate clauses: a speaker phrase never spans them.
+fn is_clause_break(c: char) -> bool {
+    matches!(c, ',' | ';' | ':' | '—' | '–' | '(' | ')' | '[' | ']' | '"' | '“' | '”' | '?' | '!' | '\n' | '|' | '•')
+}
+
+/// The speaker phrase ending right before `verb_start`, inside `[floor, verb_start)`.
+/// Handles appositives: "Dr. Ana Ruiz, a neurologist at Mayo Clinic, said".
+pub fn speaker_before(text: &str, floor: usize, verb_start: usize) -> Option<ByteSpan> {
+    let seg = &text[floor..verb_start];
+    let ws = words(seg, floor);
+    let mut k = ws.len();
+    // skip adverbs/auxiliaries directly before the verb (no punctuation between)
+    while k > 0 {
+        let (sp, w) = ws[k - 1];
+        let gap_end = if k < ws.len() { ws[k].0.start } else { verb_start };
+        if text[sp.end..gap_end].chars().any(is_clause_break) {
+            break;
+        }
+        let lw = w.to_lowercase();
+        if SKIP_BETWEEN.contains(&lw.as_str()) || (lw.ends_with("ly") && lw.len() > 4 && k > 1) {
+            k -= 1;
+        } else {
+            break;
+        }
+    }
+    if k == 0 {
+        return None;
+    }
+    let end_word = ws[k - 1].0;
+    let gap = &text[end_word.end..if k < ws.len() { ws[k].0.start } else { verb_start }];
+    if gap.trim_start().starts_with(',') {
+        // appositive: "<Name>, <appositive>, said"
+        let app_end = end_word.end;
+        let seg2 = &text[floor..app_end];
+        let comma = seg2.rfind(',')?;
+        let comma_abs = floor + comma;
+        // allow "Name, RN, lead nurse for X," : take up to two commas back while the part before is short
+        let mut name_end = comma_abs;
+        let mut name = np_before(text, floor, name_end);
+        if name.is_none() || name.is_some_and(|n| !starts_capitalised(n.slice(text))) {
+            if let Some(c2) = text[floor..comma_abs].rfind(',') {
+                name_end = floor + c2;
+                name = np_before(text, floor, name_end);
+            }
+        }
+        let name = name?;
+        if !starts_capitalised(name.slice(text)) {
+            return None;
+        }
+        return Some(ByteSpan::new(name.start, app_end));
+    }
+    np_before(text, floor, end_word.end)
+}
+
+fn starts_capitalised(s: &str) -> bool {
+    let first = s.split_whitespace().next().unwrap_or("");
+    first.chars().next().is_some_and(|c| c.is_uppercase())
+        && !matches!(first, "A" | "An" | "The" | "Some" | "Many" | "One" | "Several" | "Most" | "Other" | "Others")
+}
+
+/// Collect a noun phrase backwards from `end` (exclusive) to a clause break or stop word.
+pub fn np_before(text: &str, floor: usize, end: usize) -> Option<ByteSpan> {
+    let ws = words(&text[floor..end], floor);
+    let mut start = None;
+    let mut n = 0;
+    for k in (0..ws.len()).rev() {
+        let (sp, w) = ws[k];
+        let gap_end = if k + 1 < ws.len() { ws[k + 1].0.start } else { end };
+        if text[sp.end..gap_end].chars().any(is_clause_break) {
+            break;
+        }
+        let lw = w.to_lowercase();
+        let lw = lw.trim_end_matches('.');
+        if STOP.contains(&lw) {
+            break;
+        }
+        start = Some(sp.start);
+        n += 1;
+        if n > 16 {
+            return None;
+        }
+    }
+    let s = start?;
+    let span = super::text::trim_span(text, ByteSpan::new(s, end), &[',', '.']);
+    (!span.is_empty()).then_some(span)
+}
+
+/// Speaker phrase after an inverted verb: "said Dr. Ana Ruiz, a neurologist at Mayo Clinic."
+pub fn speaker_after(text: &str, start: usize, limit: usize) -> Option<ByteSpan> {
+    let rest = &text[start..limit];
+    let lead = rest.len() - rest.trim_start().len();
+    let body = &rest[lead..];
+    // up to sentence end (period not after an abbreviation/initial) or a quote mark
+    let mut end = body.len();
+    for (i, c) in body.char_indices() {
+        if matches!(c, '"' | '“' | '”' | '\n' | ';' | '!' | '?') {
+            end = i;
+            break;
+        }
+        if c == '.' {
+            let after = body[i + 1..].chars().next();
+            if after.is_none_or(|a| a.is_whitespace()) && !super::text::is_abbreviation_before(body, i) {
+                end = i;
+                break;
+            }
+        }
+    }
+    let span = super::text::trim_span(text, ByteSpan::new(start + lead, start + lead + end), &[',', '.', ' ']);
+    let first = WORD.find(span.slice(text))?;
+    let fw = first.as_str();
+    let ok = fw.chars().next().is_some_and(|c| c.is_uppercase())
+        || matches!(fw.to_lowercase().as_str(), "the" | "a" | "an" | "one" | "his" | "her" | "my" | "our");
+    (ok && !span.is_empty()).then_some(span)
+}
+
+static ACCORDING: Lazy<Regex> = Lazy::new(|| Regex::new(r"(?i)\baccording\s+to\b").unwrap());
+static CUE_WORD: Lazy<Regex> = Lazy::new(|| Regex::new(r"\b\p{L}+\b").unwrap());
+
+/// A reported-speech cue found in the text.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Cue {
+    pub speaker: ByteSpan,
+    pub cue: ByteSpan,
+    pub content: ByteSpan,
+}
+
+/// Reported speech in `text`. `sentences` are sentence-like units; `masked(pos)` says whether a
+/// byte lies inside a direct quotation (cues there belong to the quote, not to the article).
+pub fn find_reported(text: &str, sentences: &[ByteSpan], masked: &dyn Fn(usize) -> bool) -> Vec<Cue> {
+    let mut out = Vec::new();
+    for sent in sentences {
+        let s = sent.slice(text);
+        let mut found: Vec<Cue> = Vec::new();
+        // "according to X"
+        for m in ACCORDING.find_iter(s) {
+            let cue = ByteSpan::new(sent.start + m.start(), sent.start + m.end());
+            if masked(cue.start) {
+                continue;
+            }
+            let after = &text[cue.end..sent.end];
+            let x_end = after.find([',', ';', '—']).map(|i| cue.end + i);
+            let sp_end = x_end.unwrap_or(sent.end);
+            let speaker = super::text::trim_span(text, ByteSpan::new(cue.end, sp_end), &[',', '.', ' ']);
+            if speaker.is_empty() {
+                continue;
+            }
+            let before = super::text::trim_span(text, ByteSpan::new(sent.start, cue.start), &[',', ' ', '—']);
+            let content = if let Some(xe) = x_end.filter(|_| before.is_empty() || before.slice(text).eq_ignore_ascii_case("also")) {
+                super::text::trim_span(text, ByteSpan::new(xe + 1, sent.end), &['.', ' ', ','])
+            } else if !before.is_empty() && word_count(before.slice(text)) >= 3 {
+                before
+            } else if let Some(xe) = x_end {
+                super::text::trim_span(text, ByteSpan::new(xe + 1, sent.end), &['.', ' ', ','])
+            } else {
+                continue;
+            };
+            if word_count(content.slice(text)) >= 2 {
+                found.push(Cue { speaker, cue, content });
+            }
+        }
+        // "<speaker> <verb> (that) <content>" and "<content>, <speaker> said."
+        for m in CUE_WORD.find_iter(s) {
+            let Some(class) = verb_class(m.as_str()) else { continue };
+            let cue = ByteSpan::new(sent.start + m.start(), sent.start + m.end());
+            if masked(cue.start) || found.iter().any(|f| f.cue.overlaps(cue) || f.speaker.contains(cue)) {
+                continue;
+            }
+            if let Some(c) = cue_at(text, *sent, cue, class) {
+                if !masked(c.content.start) || !masked(c.content.end.saturating_sub(1)) {
+                    found.push(c);
+                }
+            }
+        }
+        found.sort_by_key(|c| c.content.start);
+        // a content runs at most to the next cue's speaker
+        let n = found.len();
+        for i in 0..n {
+            let c = &found[i];
+            let mut end = c.content.end;
+            for o in &found {
+                if o.speaker.start > c.content.start && o.speaker.start < end {
+                    end = o.speaker.start;
+                }
+                if o.cue.start > c.content.start && o.cue.start < end {
+                    end = end.min(o.speaker.start.min(o.cue.start));
+                }
+            }
+            let content = super::text::trim_span(text, ByteSpan::new(c.content.start, end.max(c.content.start)), &[',', ' ', ';', '—']);
+            let content = strip_trailing_conj(text, content);
+            if word_count(content.slice(text)) >= 2 {
+                out.push(Cue { speaker: c.speaker, cue: c.cue, content });
+            }
+        }
+    }
+    out
+}
+
+fn strip_trailing_conj(text: &str, span: ByteSpan) -> ByteSpan {
+    let s = span.slice(text);
+    for tail in [", and", ", but", " and", " but", ", while", ", though"] {
+        if let Some(stripped) = s.strip_suffix(tail) {
+            return super::text::trim_span(text, ByteSpan::new(span.start, span.start + stripped.len()), &[',', ' ']);
+        }
+    }
+    span
+}
+
+fn word_count(s: &str) -> usize {
+    WORD.find_iter(s).count()
+}
+
+/// Try to read a cue around the verb at `cue` inside sentence `sent`.
+fn cue_at(text: &str, sent: ByteSpan, cue: ByteSpan, class: VerbClass) -> Option<Cue> {
+    let verb = cue.slice(text).to_lowercase();
+    let after_full = &text[cue.end..sent.end];
+    let after = after_full.trim_start();
+    let after_off = cue.end + (after_full.len() - after.len());
+    // guards: "let's say", "needless to say", "to say", "I'd say"
+    let before_lc = text[sent.start..cue.start].to_lowercase();
+    let bt = before_lc.trim_end();
+    if bt.ends_with("let's") || bt.ends_with("lets") || bt.ends_with(" to") || bt == "to" || bt.ends_with("'d") || bt.ends_with("’d") {
+        return None;
+    }
+    // "point" needs to/at/out/fingers at
+    let mut skip: usize = 0;
+    let al = after.to_lowercase();
+    let skip_words: &[&str] = match verb.as_str() {
+        "point" | "points" | "pointed" => &["fingers at ", "fingers to ", "to ", "at ", "out that ", "out "],
+        "hint" | "hints" | "hinted" => &["at ", "that "],
+        "tell" | "tells" | "told" => &["us that ", "me that ", "us ", "me ", "him ", "her ", "them ", "reporters ", "how ", "patients that "],
+        "reveals" | "revealed" | "reveal" => &["how ", "that "],
+        _ => &["that "],
+    };
+    for sw in skip_words {
+        if al.starts_with(sw) {
+            skip = sw.len();
+            break;
+        }
+    }
+    if matches!(verb.as_str(), "point" | "points" | "pointed") && skip == 0 {
+        return None;
+    }
+    if class == VerbClass::NeedsThat && !al.starts_with("that ") {
+        return None;
+    }
+    let content_start = after_off + skip;
+    let rest = text[content_start..sent.end].trim_end();
+    let rest_trim = rest.trim_end_matches(['.', '!', '?', '"', '”', '’']).trim();
+    // speaker before the verb
+    let speaker = speaker_before(text, sent.start, cue.start);
+    let speaker_text = speaker.map(|s| s.slice(text)).unwrap_or("");
+    let clause_ends = rest_trim.is_empty() || rest_trim.starts_with(',') && class == VerbClass::Speech;
+    if clause_ends {
+        // "<content>, Oyelaran said." / "<content>, said Dr. X, a …"
+        let sp = if let Some(sp) = speaker.filter(|sp| {
+            text[sent.start..sp.start].trim_end().ends_with(',') && acceptable_speaker(sp.slice(text), class)
+        }) {
+            sp
+        } else {
+            return None;
+        };
+        let comma = text[sent.start..sp.start].rfind(',')? + sent.start;
+        let content = super::text::trim_span(text, ByteSpan::new(sent.start, comma), &[' ', ',']);
+        if content.slice(text).contains(['"', '“', '”']) {
+            return None;
+        }
+        return Some(Cue { speaker: sp, cue, content });
+    }
+    if matches!(class, VerbClass::Speech) && (verb == "said" || verb == "says") && rest_trim.starts_with(',') {
+        return None;
+    }
+    if rest.starts_with(['"', '“', ':', ',', '‘']) {
+        return None; // a direct quotation follows: handled by the quote-mark pass
+    }
+    // inverted at sentence end: "…, said Dr. X"  (content before)
+    if class == VerbClass::Speech && text[sent.start..cue.start].trim_end().ends_with(',') {
+        if let Some(sp) = speaker_after(text, cue.end, sent.end) {
+            let comma = text[sent.start..cue.start].rfind(',')? + sent.start;
+            let content = super::text::trim_span(text, ByteSpan::new(sent.start, comma), &[' ', ',']);
+            if content.slice(text).contains(['"', '“', '”']) || word_count(content.slice(text)) < 3 {
+                return None;
+            }
+            return Some(Cue { speaker: sp, cue, content });
+        }
+    }
+    let sp = speaker?;
+    if !acceptable_speaker(speaker_text, class) {
+        return None;
+    }
+    let content = ByteSpan::new(content_start, content_start + rest.len());
+    let content = super::text::trim_span(text, content, &['.', ' ']);
+    Some(Cue { speaker: sp, cue, content })
+}
+
+/// Is this phrase something that can speak or report, for a verb of this class?
+pub fn acceptable_speaker(s: &str, class: VerbClass) -> bool {
+    let s = s.trim();
+    if s.is_empty() {
+        return false;
+    }
+    let ws: Vec<&str> = WORD.find_iter(s).map(|m| m.as_str()).collect();
+    let Some(last) = ws.last() else { return false };
+    if PRONOUNS.contains(last) && ws.len() == 1 {
+        return class != VerbClass::Finding;
+    }
+    let head = super::source::head_word(s);
+    let vague = super::source::is_known_head(&head);
+    let named = ws.iter().any(|w| w.chars().next().is_some_and(|c| c.is_uppercase()))
+        && !(ws.len() == 1 && matches!(ws[0], "A" | "The" | "This" | "That" | "It" | "These" | "Those" | "There" | "Here" | "In" | "For" | "If" | "When" | "But" | "And" | "So" | "Yes" | "No" | "I" | "We" | "You" | "They"));
+    let org = super::source::find_org(s).is_some();
+    match class {
+        VerbClass::Finding => vague || org || named && !is_generic_cap_phrase(&ws),
+        _ => vague || org || named && !is_generic_cap_phrase(&ws),
+    }
+}
+
+/// A capitalised phrase that is only capitalised because it starts a sentence ("The results").
+fn is_generic_cap_phrase(ws: &[&str]) -> bool {
+    let caps: Vec<&&str> = ws.iter().filter(|w| w.chars().next().is_some_and(|c| c.is_uppercase())).collect();
+    caps.len() == 1
+        && caps[0] == &ws[0]
+        && matches!(ws[0], "A" | "An" | "The" | "This" | "That" | "These" | "Those" | "Some" | "Many" | "Most" | "One" | "Our" | "My" | "Your" | "Their" | "It" | "In" | "For" | "If" | "When" | "And" | "But" | "So" | "There" | "Here" | "Such" | "Other" | "Each" | "Every" | "No" | "All" | "Both" | "What" | "How" | "Why" | "We" | "You" | "They" | "I" | "Its")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn speaker(t: &str, verb: &str) -> Option<String> {
+        let v = t.find(verb).unwrap();
+        speaker_before(t, 0, v).map(|s| s.slice(t).to_string())
+    }
+
+    #[test]
+    fn speaker_phrases() {
+        assert_eq!(speaker("Some experts think it helps.", "think").as_deref(), Some("Some experts"));
+        assert_eq!(speaker("Large studies have consistently linked it.", "linked").as_deref(), Some("Large studies"));
+        assert_eq!(
+            speaker("Dr. Ana Ruiz, a neurologist at Mayo Clinic, said it helps.", "said").as_deref(),
+            Some("Dr. Ana Ruiz, a neurologist at Mayo Clinic")
+        );
+        assert_eq!(speaker("Interest surged after preliminary studies hinted at it.", "hinted").as_deref(), Some("preliminary studies"));
+        assert_eq!(speaker("Let's say it works.", "say"), None);
+    }
+
+    #[test]
+    fn acceptable_speakers() {
+        assert!(acceptable_speaker("experts", VerbClass::Speech));
+        assert!(acceptable_speaker("the FDA", VerbClass::Finding));
+        assert!(!acceptable_speaker("The", VerbClass::Finding));
+        assert!(!acceptable_speaker("the weather", VerbClass::Finding));
+    }
+}
