@@ -232,7 +232,7 @@ fn attribute_after(text: &str, m: &Marked) -> Option<(ByteSpan, ByteSpan)> {
             if !(trailing_punct || pron) {
                 return None;
             }
-            if pron || reported::acceptable_speaker(st, VerbClass::Speech) {
+            if pron || reported::acceptable_speaker(text, sp, VerbClass::Speech) {
                 return Some((sp, *vsp));
             }
             return None;
@@ -282,7 +282,7 @@ fn attribute_before(text: &str, sents: &[ByteSpan], m: &Marked) -> Option<(ByteS
     }
     let sp = speaker_before(text, start, vsp.start)?;
     let st = sp.slice(text);
-    if reported::PRONOUNS.contains(&st.trim()) || reported::acceptable_speaker(st, VerbClass::Speech) {
+    if reported::PRONOUNS.contains(&st.trim()) || reported::acceptable_speaker(text, sp, VerbClass::Speech) {
         return Some((sp, *vsp));
     }
     None

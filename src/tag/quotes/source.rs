@@ -49,6 +49,9 @@ const KNOWN_SOURCES: &[&str] = &[
     "New York Times", "Medscape", "UpToDate", "Harvard", "Stanford", "Yale", "Kaiser Permanente",
 ];
 
+/// Journals a study may be published in.
+const JOURNALS: &[&str] = &["Lancet", "JAMA", "NEJM", "BMJ", "New England Journal", "Nature", "Journal", "PLOS", "Cochrane", "Pediatrics", "Annals"];
+
 /// Vague authorities: nobody in particular.
 const VAGUE_HEADS: &[&str] = &[
     "experts", "expert", "studies", "study", "research", "researchers", "scientists", "doctors", "physicians",
@@ -150,7 +153,9 @@ impl Memory {
             }
         }
         for mt in PUBLISHED.captures_iter(text) {
-            if let Some(g) = mt.get(1) {
+            let whole = mt.get(0).map(|x| x.as_str().to_lowercase()).unwrap_or_default();
+            let strong = whole.starts_with("published") || whole.contains("journal") || whole.starts_with("presented");
+            if let Some(g) = mt.get(1).filter(|_| strong || JOURNALS.iter().any(|j| mt.get(1).is_some_and(|g| g.as_str().contains(j)))) {
                 if let Some(src) = publication_name(g.as_str(), mt.get(0).map(|x| x.as_str()).unwrap_or("")) {
                     m.study = Some((src, mt.get(0).map(|x| x.start()).unwrap_or(0)));
                     break;
@@ -167,6 +172,15 @@ impl Memory {
         }
         toks.last().and_then(|t| self.affiliations.get(*t)).map(|a| &a.0)
     }
+}
+
+/// Documents a reader can look up when definite ("the label", "the prescribing information").
+pub fn is_document_head(head: &str) -> bool {
+    matches!(
+        head,
+        "label" | "information" | "insert" | "leaflet" | "guideline" | "guidelines" | "guidance" | "monograph"
+            | "communication" | "advisory" | "factsheet" | "statement" | "labeling" | "labelling"
+    )
 }
 
 /// Is `head` a known speaker head (vague authority, person role or study noun)?
@@ -201,8 +215,7 @@ pub fn find_org(s: &str) -> Option<String> {
     }
     for m in CAP_SEQ.find_iter(s) {
         let toks: Vec<&str> = m.as_str().split_whitespace().collect();
-        if toks.len() >= 2 && toks.iter().skip(1).any(|t| ORG_HEADS.contains(&t.trim_end_matches(['.', '’', '\'', 's']))
-            || ORG_HEADS.contains(t))
+        if toks.len() >= 2 && toks.iter().any(|t| ORG_HEADS.contains(t) || ORG_HEADS.contains(&t.trim_end_matches(['.', ','])))
         {
             return Some(m.as_str().to_string());
         }
@@ -269,9 +282,15 @@ pub fn affiliation(s: &str) -> Option<String> {
         let toks: Vec<&str> = org_s.split_whitespace().collect();
         let headed = toks.iter().any(|t| ORG_HEADS.contains(&t.trim_end_matches(['.', ','])));
         let known = KNOWN_SOURCES.iter().any(|k| org_s.split_whitespace().any(|t| t == *k) || org_s.contains(k) && k.contains(' '));
+        let before = s[..prep.start()].to_lowercase();
+        let has_role = ROLE_WORDS.iter().any(|r| before.contains(r));
         let ok = match prep.as_str() {
             "from" | "in" => headed || known,
-            _ => headed || known || (toks.len() >= 2 && !is_month_or_day(toks[0])) || org_s.chars().all(|c| c.is_uppercase()) && org_s.len() >= 2,
+            _ => {
+                headed || known || (toks.len() >= 2 && !is_month_or_day(toks[0]))
+                    || (org_s.chars().all(|c| c.is_uppercase()) && org_s.len() >= 2)
+                    || (has_role && !is_month_or_day(toks[0]) && prep.as_str() != "for")
+            }
         };
         if ok {
             return Some(org_s.to_string());
@@ -282,8 +301,28 @@ pub fn affiliation(s: &str) -> Option<String> {
             return Some((*k).to_string());
         }
     }
+    // "Summit's medical director", "Vigorly's chief medical officer"
+    if let Some(c) = POSSESSIVE_ROLE.captures(s) {
+        if let Some(org) = c.get(1) {
+            let lw = c.get(0).map(|m| m.as_str().to_lowercase()).unwrap_or_default();
+            if ROLE_WORDS.iter().any(|r| lw.contains(r)) {
+                return Some(org.as_str().to_string());
+            }
+        }
+    }
     None
 }
+
+/// Roles that tie a person to the organisation after them.
+const ROLE_WORDS: &[&str] = &["director", "officer", "ologist", "nurse", "professor", "researcher", "chief", "head of",
+    "lead", "consultant", "spokes", "president", "founder", "ceo", "dean", "chair", "fellow", "physician", "pharmacist",
+    "surgeon", "scientist", "investigator", "editor", "manager", "specialist", "psychiatrist", "pediatrician",
+    "paediatrician", "dietitian", "clinician", "doctor", "attending", "resident", "instructor", "lecturer", "adviser",
+    "advisor", "analyst", "epidemiologist", "toxicologist", "gp at", "partner at", "staff"];
+
+static POSSESSIVE_ROLE: Lazy<Regex> = Lazy::new(|| {
+    Regex::new(r"\b(\p{Lu}[\p{L}\p{N}\-&]*(?:\s+\p{Lu}[\p{L}\p{N}\-&]*)*)['’]s\s+(?:[\p{L}\-]+\s+){0,3}?[\p{L}\-]+").unwrap()
+});
 
 /// The person name in a speaker phrase, if it has one: a title + capitalised word(s), or two or
 /// more capitalised words, or a single capitalised word that is not a sentence-start word.
@@ -308,6 +347,7 @@ pub fn person_name(s: &str) -> Option<(String, bool)> {
     let mut i = 0;
     while i < ws.len() {
         if is_capitalised(ws[i].1) && !is_common_sentence_word(ws[i].1) && !is_org_word(ws[i].1)
+            && !is_known_head(&ws[i].1.to_lowercase())
             && !KNOWN_SOURCES.contains(&ws[i].1) && !ws[i].1.chars().all(|c| c.is_uppercase() || !c.is_alphabetic())
         {
             let mut j = i;
@@ -340,7 +380,22 @@ pub fn head_word(s: &str) -> String {
         .filter_map(|p| lower.find(p))
         .min()
         .unwrap_or(lower.len());
-    let core = &lower[..cut];
+    let mut core = &lower[..cut];
+    const QUANT: &[&str] = &["couple", "number", "handful", "lot", "lots", "dozens", "hundreds", "thousands", "majority",
+        "minority", "few", "some", "many", "most", "several", "one", "two", "three", "each", "all", "none", "body",
+        "series", "wave", "growing", "group", "team", "pair", "panel"];
+    if cut < lower.len() && lower[cut..].starts_with(" of ") {
+        let last = core.split_whitespace().last().unwrap_or("");
+        if QUANT.contains(&last) {
+            let tail = &lower[cut + 4..];
+            let cut2 = [" of ", " in ", " from ", " published ", " on ", " with ", " at ", " who ", " that ", " by "]
+                .iter()
+                .filter_map(|p| tail.find(p))
+                .min()
+                .unwrap_or(tail.len());
+            core = &tail[..cut2];
+        }
+    }
     core.split_whitespace()
         .last()
         .unwrap_or("")
@@ -362,7 +417,13 @@ pub fn assess(speaker: &str, memory: &Memory, pos: usize) -> Assessment {
     if let Some(url) = URL.find(s) {
         return Assessment::new(SpeakerKind::Publication, true, format!("source links to {}", url.as_str()));
     }
-    let person = person_name(s);
+    let org_here = find_org(s);
+    let mut person = person_name(s);
+    if let (Some(org), Some((name, titled))) = (&org_here, &person) {
+        if !*titled && (org.contains(name.as_str()) || name.contains(org.as_str()) || org.split_whitespace().any(|t| name.split_whitespace().any(|n| n == t))) {
+            person = None; // "the Centers for Disease Control …", "Northbridge study"
+        }
+    }
     let role_or_person = PERSON_ROLES.contains(&head.as_str()) || person.is_some();
     if let Some((name, titled)) = &person {
         // affiliation inside the speaker phrase (appositive), or remembered from earlier
@@ -399,6 +460,10 @@ pub fn assess(speaker: &str, memory: &Memory, pos: usize) -> Assessment {
             SpeakerKind::Organisation
         };
         return Assessment::new(kind, true, format!("named source: {org}"));
+    }
+    // documents: "the label", "the drug's prescribing information"
+    if is_document_head(&head) && (lower.starts_with("the ") || lower.contains("'s ") || lower.contains("’s ")) {
+        return Assessment::new(SpeakerKind::Publication, true, format!("names a checkable document: {s}"));
     }
     // 2. an anaphoric study reference, when the article names a checkable study
     let first = lower.split_whitespace().next().unwrap_or("");

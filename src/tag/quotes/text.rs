@@ -118,8 +118,59 @@ pub fn is_capitalised(w: &str) -> bool {
 }
 
 /// Words of `s` with their byte spans relative to `base`.
+/// A trailing period stays on abbreviations and initials ("Dr.", "R.") and is dropped elsewhere.
 pub fn words(s: &str, base: usize) -> Vec<(ByteSpan, &str)> {
-    WORD.find_iter(s).map(|m| (ByteSpan::new(base + m.start(), base + m.end()), m.as_str())).collect()
+    WORD.find_iter(s)
+        .map(|m| {
+            let w = m.as_str();
+            let keep = match w.strip_suffix('.') {
+                None => true,
+                Some(stem) => {
+                    let l = stem.to_lowercase();
+                    ABBREVIATIONS.contains(&l.as_str()) || (stem.chars().count() == 1 && is_capitalised(stem))
+                }
+            };
+            let w = if keep { w } else { &w[..w.len() - 1] };
+            (ByteSpan::new(base + m.start(), base + m.start() + w.len()), w)
+        })
+        .collect()
+}
+
+/// Does the gap between two words break a clause? Commas inside numbers ("200,000") do not.
+pub fn gap_breaks(text: &str, a_end: usize, b_start: usize) -> bool {
+    let gap = &text[a_end..b_start];
+    if gap == "," {
+        let before = text[..a_end].chars().next_back();
+        let after = text[b_start..].chars().next();
+        if before.is_some_and(|c| c.is_ascii_digit()) && after.is_some_and(|c| c.is_ascii_digit()) {
+            return false;
+        }
+    }
+    gap.chars().any(|c| {
+        matches!(c, ',' | ';' | ':' | '—' | '–' | '(' | ')' | '[' | ']' | '"' | '“' | '”' | '?' | '!' | '\n' | '|' | '•' | '.')
+    })
+}
+
+/// Is `w` (at byte `pos` of `text`) a proper noun rather than a common word capitalised at a
+/// sentence start? Common words also occur in lowercase elsewhere in the text.
+pub fn looks_proper(text: &str, w: &str, pos: usize) -> bool {
+    if !is_capitalised(w) {
+        return false;
+    }
+    let at_start = text[..pos].trim_end().chars().next_back().is_none_or(|c| matches!(c, '.' | '!' | '?' | '\n' | '"' | '“' | '”' | ':' | '—' | '|' | '#' | '*' | '-'))
+        || pos == 0;
+    if !at_start {
+        return true;
+    }
+    let lower = w.to_lowercase();
+    if w.chars().skip(1).any(|c| c.is_uppercase()) {
+        return true; // acronyms and camel case
+    }
+    let re = format!(r"(?:^|[^\p{{L}}]){}(?:[^\p{{L}}]|$)", regex::escape(&lower));
+    match Regex::new(&re) {
+        Ok(r) => !r.is_match(text) && !lower.ends_with('s'),
+        Err(_) => false,
+    }
 }
 
 /// Floor `pos` to a char boundary of `text` (clamped to its length).
