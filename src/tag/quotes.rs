@@ -71,6 +71,7 @@ pub fn find_quotes(doc: &Doc) -> Vec<Quote> {
     }
     let sents = sentence_spans(text);
     let memory = Memory::build(text);
+    let mentions = person_mentions(text);
 
     // 1. direct quotations
     let marked = direct::find_marked(text);
@@ -83,7 +84,7 @@ pub fn find_quotes(doc: &Doc) -> Vec<Quote> {
             continue;
         }
         let n_words = word_count(m.content.slice(text));
-        let attr = attribute(text, &sents, m);
+        let attr = attribute(text, &sents, &mentions, m);
         let (speaker, cue) = match attr {
             Some((s, c)) => (Some(s), Some(c)),
             None => match last {
@@ -139,9 +140,10 @@ pub fn find_quotes(doc: &Doc) -> Vec<Quote> {
             Some(sp) => {
                 let st = sp.slice(text);
                 if reported::PRONOUNS.contains(&st.trim()) {
-                    match &last_person {
+                    let antecedent = resolve_pronoun(&mentions, sp.start).map(|m| (m, assess(m.slice(text), &memory, m.start)));
+                    match antecedent.as_ref().or(last_person.as_ref()) {
                         Some((ps, pa)) => (
-                            Some(Speaker { span: *ps, kind: pa.kind }),
+                            Some(Speaker { span: *ps, kind: SpeakerKind::Person }),
                             Assessment {
                                 reason: format!("pronoun resolved to {}: {}", ps.slice(text), pa.reason),
                                 ..pa.clone()
@@ -196,8 +198,54 @@ fn is_attribution_verb(w: &str) -> bool {
 /// Find who a quoted passage belongs to: an attribution right after the closing mark, or one
 /// ending right before the opening mark (same sentence, or the previous paragraph ending in ':'
 /// or ','). Returns (speaker, cue).
-fn attribute(text: &str, sents: &[ByteSpan], m: &Marked) -> Option<(ByteSpan, ByteSpan)> {
-    attribute_after(text, m).or_else(|| attribute_before(text, sents, m))
+fn attribute(text: &str, sents: &[ByteSpan], mentions: &[ByteSpan], m: &Marked) -> Option<(ByteSpan, ByteSpan)> {
+    attribute_after(text, m).or_else(|| attribute_before(text, sents, mentions, m))
+}
+
+/// Person names mentioned in the text, in order: "Dr. Ana Ruiz", "Renée Alvarado", "Kayleigh, 38,".
+/// Names right after "at/of/from/with" are organisations and are left out.
+fn person_mentions(text: &str) -> Vec<ByteSpan> {
+    use once_cell::sync::Lazy;
+    use regex::Regex;
+    static NAME: Lazy<Regex> = Lazy::new(|| {
+        Regex::new(r"\b(?:(?:Dr|Prof|Professor|Mr|Mrs|Ms)\.?\s+\p{Lu}[\p{L}'’\-]+(?:\s+\p{Lu}[\p{L}'’\-]+)*|\p{Lu}[\p{L}'’\-]+(?:\s+\p{Lu}\.)?(?:\s+\p{Lu}[\p{L}'’\-]+)+|\p{Lu}[\p{L}'’\-]+,\s+\d{1,3},)").unwrap()
+    });
+    let mut out = Vec::new();
+    for m in NAME.find_iter(text) {
+        let aged = m.as_str().ends_with(',');
+        let m_end = if aged { m.start() + m.as_str().find(',').unwrap_or(m.as_str().len()) } else { m.end() };
+        let before = text[..m.start()].trim_end();
+        let prev_word = before.rsplit(|c: char| !c.is_alphanumeric()).next().unwrap_or("").to_lowercase();
+        if matches!(prev_word.as_str(), "at" | "of" | "from" | "with" | "for" | "in" | "by" | "the") {
+            continue;
+        }
+        // drop sentence-initial common words ("For Renée Alvarado" → "Renée Alvarado")
+        let ws = words(&text[m.start()..m_end], m.start());
+        let mut k = 0;
+        while k < ws.len() && !text::looks_proper(text, ws[k].1, ws[k].0.start) {
+            k += 1;
+        }
+        if k >= ws.len() {
+            continue;
+        }
+        let span = ByteSpan::new(ws[k].0.start, m_end);
+        let st = span.slice(text);
+        if source::find_org(st).is_some() || ws[k..].iter().any(|(_, w)| source::is_known_head(&w.to_lowercase())) {
+            continue;
+        }
+        let titled = st.starts_with(['D', 'P', 'M']) && st.split_whitespace().next().is_some_and(|w| w.ends_with('.') || matches!(w, "Dr" | "Prof" | "Professor" | "Mr" | "Mrs" | "Ms"));
+        if ws.len() - k < 2 && !titled && !aged {
+            continue;
+        }
+        out.push(span);
+    }
+    out
+}
+
+/// The person a pronoun at `pos` most likely stands for: the last name mentioned before it.
+fn resolve_pronoun(mentions: &[ByteSpan], pos: usize) -> Option<ByteSpan> {
+    let i = mentions.partition_point(|m| m.end <= pos);
+    i.checked_sub(1).map(|i| mentions[i]).filter(|m| pos - m.end <= 2500)
 }
 
 fn attribute_after(text: &str, m: &Marked) -> Option<(ByteSpan, ByteSpan)> {
@@ -241,7 +289,7 @@ fn attribute_after(text: &str, m: &Marked) -> Option<(ByteSpan, ByteSpan)> {
     None
 }
 
-fn attribute_before(text: &str, sents: &[ByteSpan], m: &Marked) -> Option<(ByteSpan, ByteSpan)> {
+fn attribute_before(text: &str, sents: &[ByteSpan], mentions: &[ByteSpan], m: &Marked) -> Option<(ByteSpan, ByteSpan)> {
     let para = paragraph_at(text, m.outer.start);
     let unit = text::unit_at(sents, m.outer.start).map(|i| sents[i]);
     let mut start = unit.map(|u| u.start).unwrap_or(para.start).max(para.start);
@@ -264,7 +312,19 @@ fn attribute_before(text: &str, sents: &[ByteSpan], m: &Marked) -> Option<(ByteS
     let ends_punct = before.ends_with([':', ',']);
     let ws = words(before, start);
     // last attribution verb in the lead-in
-    let (vi, (vsp, _)) = ws.iter().enumerate().rev().find(|(_, (_, w))| is_attribution_verb(w))?;
+    let Some((vi, (vsp, _))) = ws.iter().enumerate().rev().find(|(_, (_, w))| is_attribution_verb(w)) else {
+        // a headline or lead-in naming the speaker: "Psychiatrist on clomipramine: “…”"
+        if before.ends_with(':') && ws.len() <= 6 && !ws.is_empty() {
+            let lead = ByteSpan::new(start, start + before.len() - 1);
+            let cut = lead.slice(text).find(" on ").map(|i| lead.start + i).unwrap_or(lead.end);
+            let sp = text::trim_span(text, ByteSpan::new(lead.start, cut), &[' ', ',']);
+            let head = source::head_word(sp.slice(text));
+            if !sp.is_empty() && (source::is_known_head(&head) || source::person_name(sp.slice(text)).is_some()) {
+                return Some((sp, sp));
+            }
+        }
+        return None;
+    };
     let tail = &ws[vi + 1..];
     if !ends_punct && !tail.is_empty() {
         return None;
@@ -280,7 +340,13 @@ fn attribute_before(text: &str, sents: &[ByteSpan], m: &Marked) -> Option<(ByteS
         let sp = speaker_after(text, vsp.end, start + before.len())?;
         return Some((sp, *vsp));
     }
-    let sp = speaker_before(text, start, vsp.start)?;
+    let Some(sp) = speaker_before(text, start, vsp.start) else {
+        // "… looked at my results and said, “…”": the subject is the last person named
+        if vi > 0 && ws[vi - 1].1.eq_ignore_ascii_case("and") {
+            return resolve_pronoun(mentions, vsp.start).map(|p| (p, *vsp));
+        }
+        return None;
+    };
     let st = sp.slice(text);
     if reported::PRONOUNS.contains(&st.trim()) || reported::acceptable_speaker(text, sp, VerbClass::Speech) {
         return Some((sp, *vsp));

@@ -31,7 +31,8 @@ pub fn verb_class(w: &str) -> Option<VerbClass> {
         | "wrote" | "writes" | "claim" | "claimed" | "agree" | "agreed" | "advise" | "advises" | "advised"
         | "recommend" | "recommends" | "recommended" | "reveals" | "revealed" | "confirmed" | "confirms" | "stressed"
         | "emphasized" | "emphasised" | "acknowledged" | "acknowledges" | "replied" | "continued" | "joked"
-        | "posted" | "tweeted" | "commented" | "contends" | "contend" | "maintains" | "concedes" | "conceded" => Speech,
+        | "posted" | "tweeted" | "commented" | "contends" | "contend" | "maintains" | "concedes" | "conceded"
+        | "called" => Speech,
         "suggest" | "suggests" | "suggested" | "suggesting" | "show" | "shows" | "showed" | "shown" | "find" | "finds"
         | "found" | "hint" | "hints" | "hinted" | "think" | "thinks" | "believe" | "believes" | "believed" | "conclude"
         | "concludes" | "concluded" | "indicate" | "indicates" | "indicated" | "indicating" | "point" | "pointed"
@@ -50,7 +51,7 @@ const STOP: &[&str] = &[
     "is", "are", "was", "were", "be", "been", "being", "there's", "it's", "here's", "what's", "what", "then",
     "however", "to", "whom", "who", "also", "not", "you", "i", "we", "it", "this", "let's", "lets", "i'd", "we'd",
     "needless", "they", "them", "me", "us", "there", "here", "can", "could", "would", "will", "should", "might",
-    "may", "must", "do", "does", "did", "have", "has", "had", "for", "with", "about", "into", "just", "way",
+    "may", "must", "do", "does", "did", "have", "has", "had", "about", "into", "just", "way",
     "reason", "fact",
 ];
 
@@ -194,7 +195,8 @@ pub fn speaker_after(text: &str, start: usize, limit: usize) -> Option<ByteSpan>
     let first = WORD.find(span.slice(text))?;
     let fw = first.as_str();
     let ok = fw.chars().next().is_some_and(|c| c.is_uppercase())
-        || matches!(fw.to_lowercase().as_str(), "the" | "a" | "an" | "one" | "his" | "her" | "my" | "our");
+        || matches!(fw.to_lowercase().as_str(), "the" | "a" | "an" | "one" | "his" | "her" | "my" | "our")
+        || WORD.find_iter(span.slice(text)).take(4).any(|w| w.as_str().chars().next().is_some_and(|c| c.is_uppercase()));
     (ok && !span.is_empty()).then_some(span)
 }
 
@@ -216,6 +218,9 @@ pub fn find_reported(text: &str, sentences: &[ByteSpan], masked: &dyn Fn(usize) 
     let mut out = Vec::new();
     for sent in sentences {
         let s = sent.slice(text);
+        if is_title_case(s) {
+            continue; // headlines: "Experts Reveal the Truth About …"
+        }
         let mut found: Vec<Cue> = Vec::new();
         // "according to X"
         for m in ACCORDING.find_iter(s) {
@@ -291,6 +296,18 @@ pub fn find_reported(text: &str, sentences: &[ByteSpan], masked: &dyn Fn(usize) 
     out
 }
 
+/// A headline in title case: most words (of four or more) capitalised.
+fn is_title_case(s: &str) -> bool {
+    let ws: Vec<&str> = WORD.find_iter(s).map(|m| m.as_str()).filter(|w| w.chars().next().is_some_and(|c| c.is_alphabetic())).collect();
+    if ws.len() < 4 {
+        return false;
+    }
+    let small = ["a", "an", "the", "of", "and", "or", "for", "to", "in", "on", "at", "by", "with", "about", "vs"];
+    let content: Vec<&&str> = ws.iter().filter(|w| !small.contains(&w.to_lowercase().as_str())).collect();
+    let caps = content.iter().filter(|w| w.chars().next().is_some_and(|c| c.is_uppercase())).count();
+    !content.is_empty() && caps * 10 >= content.len() * 8
+}
+
 fn strip_trailing_conj(text: &str, span: ByteSpan) -> ByteSpan {
     let s = span.slice(text);
     for tail in [", and", ", but", " and", " but", ", while", ", though"] {
@@ -306,7 +323,7 @@ fn word_count(s: &str) -> usize {
 }
 
 /// Prepositions that cannot start reported content ("argue about why", "swear by it").
-const NOT_CONTENT_START: &[&str] = &["about", "over", "with", "for", "on", "in", "by", "to", "at", "from", "of", "into", "up", "out", "off", "as", "so", "something", "anything", "nothing", "more", "less", "otherwise", "this", "yes", "no"];
+const NOT_CONTENT_START: &[&str] = &["about", "over", "with", "for", "on", "in", "by", "to", "at", "from", "of", "into", "up", "out", "off", "as", "so", "something", "anything", "nothing", "more", "less", "otherwise", "yes", "no"];
 
 /// Try to read a cue around the verb at `cue` inside sentence `sent`.
 fn cue_at(text: &str, sent: ByteSpan, cue: ByteSpan, class: VerbClass) -> Option<Cue> {
@@ -340,6 +357,10 @@ fn cue_at(text: &str, sent: ByteSpan, cue: ByteSpan, class: VerbClass) -> Option
         }
     }
     if matches!(verb.as_str(), "point" | "points" | "pointed" | "tell" | "tells") && skip == 0 {
+        return None;
+    }
+    // "called the results “promising”": only with a quoted verdict and a real speaker
+    if verb == "called" && !text[cue.end..sent.end].contains(['"', '“']) {
         return None;
     }
     // "has shown, again and again, that …"

@@ -101,7 +101,7 @@ fn is_demonym(w: &str) -> bool {
 static URL: Lazy<Regex> = Lazy::new(|| Regex::new(r"(?i)\bhttps?://\S+|\bwww\.\S+\.\S+|\bdoi:\s*10\.\d+").unwrap());
 /// "published in X", "in the journal X", "presented at X", "in JAMA".
 static PUBLISHED: Lazy<Regex> = Lazy::new(|| {
-    Regex::new(r"(?:published\s+(?:\w+\s+)?in|(?:in|from)\s+the\s+journal|presented\s+at|journal|in)\s+(?:the\s+)?(\p{Lu}[\p{L}\p{N}'’\-&\.]*(?:\s+(?:of|for|and|in|on|the|&)?\s*\p{Lu}[\p{L}\p{N}'’\-&\.]*)*)").unwrap()
+    Regex::new(r"(?:published\s+(?:\w+\s+){0,3}?in|(?:in|from)\s+the\s+journal|presented\s+at|journal|in)\s+(?:the\s+)?(\p{Lu}[\p{L}\p{N}'’\-&\.]*(?:\s+(?:of|for|and|in|on|the|&)?\s*\p{Lu}[\p{L}\p{N}'’\-&\.]*)*)").unwrap()
 });
 /// A capitalised name sequence, allowing lowercase connectors ("University of Riverton Medical School").
 static CAP_SEQ: Lazy<Regex> = Lazy::new(|| {
@@ -304,7 +304,8 @@ pub fn affiliation(s: &str) -> Option<String> {
     // "Summit's medical director", "Vigorly's chief medical officer"
     if let Some(c) = POSSESSIVE_ROLE.captures(s) {
         if let Some(org) = c.get(1) {
-            let lw = c.get(0).map(|m| m.as_str().to_lowercase()).unwrap_or_default();
+            let from = c.get(0).map(|m| m.start()).unwrap_or(0);
+            let lw = s[from..super::text::floor_boundary(s, from + org.len() + 45)].to_lowercase();
             if ROLE_WORDS.iter().any(|r| lw.contains(r)) {
                 return Some(org.as_str().to_string());
             }
