@@ -141,7 +141,11 @@ pub fn find_quotes(doc: &Doc) -> Vec<Quote> {
                 let st = sp.slice(text);
                 if reported::PRONOUNS.contains(&st.trim()) {
                     let antecedent = resolve_pronoun(&mentions, sp.start).map(|m| (m, assess(m.slice(text), &memory, m.start)));
-                    match antecedent.as_ref().or(last_person.as_ref()) {
+                    let later = match (&antecedent, &last_person) {
+                        (Some(a), Some(l)) => Some(if l.0.start > a.0.start { l } else { a }),
+                        (a, l) => a.as_ref().or(l.as_ref()),
+                    };
+                    match later {
                         Some((ps, pa)) => (
                             Some(Speaker { span: *ps, kind: SpeakerKind::Person }),
                             Assessment {
@@ -232,6 +236,9 @@ fn person_mentions(text: &str) -> Vec<ByteSpan> {
         let st = span.slice(text);
         if source::find_org(st).is_some() || ws[k..].iter().any(|(_, w)| source::is_known_head(&w.to_lowercase())) {
             continue;
+        }
+        if ws[k..].iter().all(|(_, w)| w.chars().filter(|c| c.is_alphabetic()).all(|c| c.is_uppercase())) || ws.last().is_some_and(|(_, w)| w.len() > 1 && w.chars().all(|c| c.is_uppercase())) {
+            continue; // acronyms: "Combined HRT"
         }
         let titled = st.starts_with(['D', 'P', 'M']) && st.split_whitespace().next().is_some_and(|w| w.ends_with('.') || matches!(w, "Dr" | "Prof" | "Professor" | "Mr" | "Mrs" | "Ms"));
         if ws.len() - k < 2 && !titled && !aged {

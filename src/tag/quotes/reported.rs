@@ -32,7 +32,7 @@ pub fn verb_class(w: &str) -> Option<VerbClass> {
         | "recommend" | "recommends" | "recommended" | "reveals" | "revealed" | "confirmed" | "confirms" | "stressed"
         | "emphasized" | "emphasised" | "acknowledged" | "acknowledges" | "replied" | "continued" | "joked"
         | "posted" | "tweeted" | "commented" | "contends" | "contend" | "maintains" | "concedes" | "conceded"
-        | "called" => Speech,
+        | "called" | "claiming" | "acknowledge" | "stress" | "stresses" | "warning" | "saying" => Speech,
         "suggest" | "suggests" | "suggested" | "suggesting" | "show" | "shows" | "showed" | "shown" | "find" | "finds"
         | "found" | "hint" | "hints" | "hinted" | "think" | "thinks" | "believe" | "believes" | "believed" | "conclude"
         | "concludes" | "concluded" | "indicate" | "indicates" | "indicated" | "indicating" | "point" | "pointed"
@@ -147,7 +147,13 @@ pub fn np_before(text: &str, floor: usize, end: usize) -> Option<ByteSpan> {
         }
         let lw = w.to_lowercase();
         let lw = lw.trim_end_matches('.').replace('’', "'");
-        if STOP.contains(&lw.as_str()) {
+        let joins_names = (lw == "and" || lw == "&")
+            && k > 0
+            && start.is_some()
+            && super::text::is_capitalised(ws[k - 1].1)
+            && k + 1 < ws.len()
+            && super::text::is_capitalised(ws[k + 1].1);
+        if STOP.contains(&lw.as_str()) && !joins_names {
             // a relative clause inside the speaker phrase: "a 2018 study … that followed …"
             if matches!(lw.as_str(), "that" | "which" | "who") && start.is_some() {
                 if let Some(np) = np_before(text, floor, sp.start) {
@@ -273,6 +279,11 @@ pub fn find_reported(text: &str, sentences: &[ByteSpan], masked: &dyn Fn(usize) 
             }
         }
         found.sort_by_key(|c| c.content.start);
+        // a cue whose speaker opens another cue's content belongs to that content
+        let nested: Vec<usize> = (0..found.len())
+            .filter(|&j| found.iter().enumerate().any(|(i, c)| i != j && found[j].speaker.start >= c.content.start && found[j].speaker.start <= c.content.start + 2 && found[j].cue.start > c.cue.end))
+            .collect();
+        let found: Vec<Cue> = found.into_iter().enumerate().filter(|(j, _)| !nested.contains(j)).map(|(_, c)| c).collect();
         // a content runs at most to the next cue's speaker
         let n = found.len();
         for i in 0..n {
@@ -323,7 +334,7 @@ fn word_count(s: &str) -> usize {
 }
 
 /// Prepositions that cannot start reported content ("argue about why", "swear by it").
-const NOT_CONTENT_START: &[&str] = &["about", "over", "with", "for", "on", "in", "by", "to", "at", "from", "of", "into", "up", "out", "off", "as", "so", "something", "anything", "nothing", "more", "less", "otherwise", "yes", "no"];
+const NOT_CONTENT_START: &[&str] = &["about", "over", "with", "for", "on", "in", "by", "to", "at", "from", "of", "into", "up", "out", "off", "as", "so", "something", "anything", "nothing", "otherwise"];
 
 /// Try to read a cue around the verb at `cue` inside sentence `sent`.
 fn cue_at(text: &str, sent: ByteSpan, cue: ByteSpan, class: VerbClass) -> Option<Cue> {
@@ -370,7 +381,7 @@ fn cue_at(text: &str, sent: ByteSpan, cue: ByteSpan, class: VerbClass) -> Option
         }
     }
     let with_that = skip > 0 && al[..skip].contains("that");
-    let past_tense = verb.ends_with("ed");
+    let past_tense = matches!(verb.as_str(), "noted" | "stated" | "reported");
     if class == VerbClass::NeedsThat && !with_that && !past_tense {
         return None;
     }

@@ -288,7 +288,7 @@ pub fn affiliation(s: &str) -> Option<String> {
             "from" | "in" => headed || known,
             _ => {
                 headed || known || (toks.len() >= 2 && !is_month_or_day(toks[0]))
-                    || (org_s.chars().all(|c| c.is_uppercase()) && org_s.len() >= 2)
+                    || (org_s.chars().all(|c| c.is_uppercase()) && org_s.len() >= 2 && (has_role || prep.as_str() != "with"))
                     || (has_role && !is_month_or_day(toks[0]) && prep.as_str() != "for")
             }
         };
@@ -336,7 +336,7 @@ pub fn person_name(s: &str) -> Option<(String, bool)> {
         let lw = w.to_lowercase();
         if TITLES.contains(&lw.as_str()) && i + 1 < ws.len() && is_capitalised(ws[i + 1].1) {
             let mut j = i + 1;
-            while j < ws.len() && is_capitalised(ws[j].1) {
+            while j < ws.len() && is_capitalised(ws[j].1) && (j == i + 1 || !s[ws[j - 1].0.end..ws[j].0.start].contains(',')) {
                 j += 1;
             }
             let span = ByteSpan::new(ws[i + 1].0.start, ws[j - 1].0.end);
@@ -384,7 +384,7 @@ pub fn head_word(s: &str) -> String {
     let mut core = &lower[..cut];
     const QUANT: &[&str] = &["couple", "number", "handful", "lot", "lots", "dozens", "hundreds", "thousands", "majority",
         "minority", "few", "some", "many", "most", "several", "one", "two", "three", "each", "all", "none", "body",
-        "series", "wave", "growing", "group", "team", "pair", "panel"];
+        "series", "wave", "growing", "group", "team", "pair", "panel", "decades", "years"];
     if cut < lower.len() && lower[cut..].starts_with(" of ") {
         let last = core.split_whitespace().last().unwrap_or("");
         if QUANT.contains(&last) {
