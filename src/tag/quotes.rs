@@ -396,3 +396,25 @@ mod tests {
         assert_eq!(q, vec![("the drug can cause weight gain in some people".into(), Some("Experts".into()), false)]);
     }
 }
+
+#[cfg(test)]
+mod regression {
+    #[test]
+    fn curly_single_around_org_does_not_panic() {
+        let t = "'‘at Mayo Clinic’";
+        let d = super::tests_support::doc(t);
+        let _ = super::find_quotes(&d);
+    }
+}
+
+#[cfg(test)]
+mod tests_support {
+    use crate::doc::{Doc, Sentence, SentenceKind};
+    pub fn doc(t: &str) -> Doc {
+        let mut d = Doc::new("t", "t", t);
+        for s in super::text::sentence_spans(t) {
+            d.sentences.push(Sentence::new(s, SentenceKind::Prose));
+        }
+        d
+    }
+}

@@ -491,6 +491,7 @@ mod tests {
         );
         assert_eq!(speaker("Interest surged after preliminary studies hinted at it.", "hinted").as_deref(), Some("preliminary studies"));
         assert_eq!(speaker("Let's say it works.", "say"), None);
+        assert_eq!(speaker("Tech advancements play a crucial role—think wearables.", "think"), None);
     }
 
     #[test]
@@ -500,6 +501,6 @@ mod tests {
         assert!(ok("the FDA"));
         assert!(!ok("The"));
         assert!(!ok("the weather"));
-        assert!(!ok("Tech advancements play a crucial role"));
+        assert!(!ok("the doctor's role"));
     }
 }

@@ -134,7 +134,7 @@ impl Memory {
         for c in INTRO.captures_iter(text) {
             let Some(name) = c.get(1) else { continue };
             let aff = if let Some(app) = c.get(2) {
-                affiliation(app.as_str())
+                affiliation(cut_appositive(app.as_str()))
             } else if c.get(3).is_some() {
                 let rest = &text[name.end()..text.len().min(name.end() + 200)];
                 affiliation(rest.trim_start())
@@ -186,6 +186,20 @@ pub fn is_document_head(head: &str) -> bool {
 /// Is `head` a known speaker head (vague authority, person role or study noun)?
 pub fn is_known_head(head: &str) -> bool {
     VAGUE_HEADS.contains(&head) || PERSON_ROLES.contains(&head) || STUDY_HEADS.contains(&head)
+}
+
+/// An appositive ends where the sentence goes on: at a quote mark or a speech verb.
+fn cut_appositive(app: &str) -> &str {
+    let mut end = app.find(['"', '“', '”']).unwrap_or(app.len());
+    for v in [" says", " said", " told", " explains", " explained", " adds", " added", " warns", " warned", " notes", " noted", " recommends", " believes"] {
+        if let Some(i) = app.find(v) {
+            end = end.min(i);
+        }
+    }
+    if app.starts_with("says") || app.starts_with("said") {
+        end = 0;
+    }
+    &app[..end]
 }
 
 fn is_org_word(w: &str) -> bool {
@@ -546,5 +560,17 @@ mod tests {
         let x = assess("Ruiz", &m, 60);
         assert!(x.supported, "{x:?} {m:?}");
         assert!(!assess("Smith", &m, 60).supported);
+    }
+}
+
+#[cfg(test)]
+mod memory_regression {
+    use super::*;
+
+    #[test]
+    fn intro_appositive_stops_at_the_verb() {
+        let t = "Dr. Felicity Ambrose, ND, says elderberry is \"one of nature's most effective antivirals.\" According to a 2019 meta-analysis published in Complementary Therapies in Medicine, it helps.";
+        let m = Memory::build(t);
+        assert!(m.affiliations.get("Ambrose").is_none(), "{m:?}");
     }
 }

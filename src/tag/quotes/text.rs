@@ -93,6 +93,7 @@ pub fn unit_at(sents: &[ByteSpan], pos: usize) -> Option<usize> {
 
 /// Paragraph bounds around `pos`: from after the previous blank line to the next one.
 pub fn paragraph_at(text: &str, pos: usize) -> ByteSpan {
+    let pos = floor_boundary(text, pos);
     let start = text[..pos].rfind("\n\n").map(|i| i + 2).unwrap_or(0);
     let end = text[pos..].find("\n\n").map(|i| pos + i).unwrap_or(text.len());
     ByteSpan::new(start, end)
@@ -157,12 +158,24 @@ pub fn looks_proper(text: &str, w: &str, pos: usize) -> bool {
     if !is_capitalised(w) {
         return false;
     }
+    let lw = w.to_lowercase();
+    if matches!(lw.as_str(), "monday" | "tuesday" | "wednesday" | "thursday" | "friday" | "saturday" | "sunday" | "i" | "i'm" | "i’m") {
+        return false;
+    }
     let at_start = text[..pos].trim_end().chars().next_back().is_none_or(|c| matches!(c, '.' | '!' | '?' | '\n' | '"' | '“' | '”' | ':' | '—' | '|' | '#' | '*' | '-'))
         || pos == 0;
     if !at_start {
         return true;
     }
-    let lower = w.to_lowercase();
+    let lower = w.to_lowercase().replace('’', "'");
+    const NOT_NAMES: &[&str] = &["i", "i'm", "i've", "i'd", "i'll", "it's", "we're", "you're", "they're", "one", "two",
+        "three", "four", "five", "six", "seven", "eight", "nine", "ten", "monday", "tuesday", "wednesday", "thursday",
+        "friday", "saturday", "sunday", "january", "february", "march", "april", "june", "july", "august",
+        "september", "october", "november", "december", "yes", "no", "ok", "okay", "sure", "thanks", "update", "edit",
+        "note", "tip", "fact", "myth", "verdict", "bottom", "related", "sources", "source", "re", "q", "a"];
+    if NOT_NAMES.contains(&lower.as_str()) {
+        return false;
+    }
     if w.chars().skip(1).any(|c| c.is_uppercase()) {
         return true; // acronyms and camel case
     }
