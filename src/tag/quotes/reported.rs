@@ -103,6 +103,9 @@ pub fn speaker_before(text: &str, floor: usize, verb_start: usize) -> Option<Byt
     }
     let end_word = ws[k - 1].0;
     let gap = &text[end_word.end..if k < ws.len() { ws[k].0.start } else { verb_start }];
+    if gap.contains(['"', '“', '”', '’', '\'']) {
+        return None; // “…,” said X: the comma belongs to the quotation
+    }
     if gap.trim_start().starts_with(',') {
         // appositive: "<Name>, <appositive>, said"
         let app_end = end_word.end;
@@ -270,6 +273,9 @@ pub fn find_reported(text: &str, sentences: &[ByteSpan], masked: &dyn Fn(usize) 
                 continue;
             }
             if let Some(c) = cue_at(text, *sent, cue, class) {
+                if masked(c.speaker.start) || masked(c.speaker.end.saturating_sub(1)) {
+                    continue;
+                }
                 if found.iter().any(|f| f.content.start == c.content.start) {
                     continue;
                 }
@@ -367,6 +373,12 @@ fn cue_at(text: &str, sent: ByteSpan, cue: ByteSpan, class: VerbClass) -> Option
             break;
         }
     }
+    // "told CelebWellness that …", "told Reuters that …"
+    if skip == 0 && matches!(verb.as_str(), "told" | "tell" | "tells") {
+        if let Some(k) = al.find(" that ").filter(|k| *k < 40 && after[..*k].split_whitespace().all(|w| w.chars().next().is_some_and(|c| c.is_uppercase()))) {
+            skip = k + " that ".len();
+        }
+    }
     if matches!(verb.as_str(), "point" | "points" | "pointed" | "tell" | "tells") && skip == 0 {
         return None;
     }
@@ -396,7 +408,7 @@ fn cue_at(text: &str, sent: ByteSpan, cue: ByteSpan, class: VerbClass) -> Option
     // 1. "<speaker> <verb> (that) <content>"
     let first_word = rest_trim.split_whitespace().next().unwrap_or("").to_lowercase();
     let content_ok = !rest_trim.is_empty()
-        && !rest.starts_with(['"', '“', ':', ',', '‘', '\'', '(', '—', '–'])
+        && !rest.starts_with(['"', '“', ':', ',', '‘', '\'', '(', '—', '–', ';', ')', '”'])
         && !NOT_CONTENT_START.contains(&first_word.trim_matches(|c: char| !c.is_alphanumeric()))
         && !rest_trim.contains('|');
     if let Some(sp) = speaker.filter(|sp| speaker_ok(*sp)) {

@@ -134,7 +134,7 @@ impl Memory {
         for c in INTRO.captures_iter(text) {
             let Some(name) = c.get(1) else { continue };
             let aff = if let Some(app) = c.get(2) {
-                affiliation(cut_appositive(app.as_str()))
+                affiliation(cut_appositive(sentence_rest(text, app.start())))
             } else if c.get(3).is_some() {
                 let rest = &text[name.end()..text.len().min(name.end() + 200)];
                 affiliation(rest.trim_start())
@@ -186,6 +186,22 @@ pub fn is_document_head(head: &str) -> bool {
 /// Is `head` a known speaker head (vague authority, person role or study noun)?
 pub fn is_known_head(head: &str) -> bool {
     VAGUE_HEADS.contains(&head) || PERSON_ROLES.contains(&head) || STUDY_HEADS.contains(&head)
+}
+
+/// Text from `start` to the end of its sentence (abbreviations such as "St." do not end it), at
+/// most 250 bytes.
+fn sentence_rest(text: &str, start: usize) -> &str {
+    let limit = super::text::floor_boundary(text, start + 250);
+    let s = &text[start..limit];
+    for (i, c) in s.char_indices() {
+        if matches!(c, ';' | '\n') {
+            return &s[..i];
+        }
+        if c == '.' && s[i + 1..].starts_with(char::is_whitespace) && !super::text::is_abbreviation_before(text, start + i) {
+            return &s[..i];
+        }
+    }
+    s
 }
 
 /// An appositive ends where the sentence goes on: at a quote mark or a speech verb.
@@ -333,7 +349,8 @@ const ROLE_WORDS: &[&str] = &["director", "officer", "ologist", "nurse", "profes
     "lead", "consultant", "spokes", "president", "founder", "ceo", "dean", "chair", "fellow", "physician", "pharmacist",
     "surgeon", "scientist", "investigator", "editor", "manager", "specialist", "psychiatrist", "pediatrician",
     "paediatrician", "dietitian", "clinician", "doctor", "attending", "resident", "instructor", "lecturer", "adviser",
-    "advisor", "analyst", "epidemiologist", "toxicologist", "gp at", "partner at", "staff"];
+    "advisor", "analyst", "epidemiologist", "toxicologist", "gp at", "partner at", "staff", "allergist", "therapist",
+    "dentist", "nutritionist", "chemist", "pharmacologist", "author", "member", "owner", "executive", "vice"];
 
 static POSSESSIVE_ROLE: Lazy<Regex> = Lazy::new(|| {
     Regex::new(r"\b(\p{Lu}[\p{L}\p{N}\-&]*(?:\s+\p{Lu}[\p{L}\p{N}\-&]*)*)['’]s\s+(?:[\p{L}\-]+\s+){0,3}?[\p{L}\-]+").unwrap()
@@ -572,5 +589,13 @@ mod memory_regression {
         let t = "Dr. Felicity Ambrose, ND, says elderberry is \"one of nature's most effective antivirals.\" According to a 2019 meta-analysis published in Complementary Therapies in Medicine, it helps.";
         let m = Memory::build(t);
         assert!(m.affiliations.get("Ambrose").is_none(), "{m:?}");
+    }
+
+    #[test]
+    fn intro_appositive_survives_abbreviations() {
+        let t = "Dr. Nadia Ferris, an allergist at St. Mary's Allergy Centre in Leeds, told the paper that pollen is high.";
+        let m = Memory::build(t);
+        assert!(m.affiliations.get("Ferris").is_some_and(|a| a.0.contains("Allergy Centre")), "{m:?}");
+        assert!(assess("Dr. Nadia Ferris", &m, 0).supported);
     }
 }
