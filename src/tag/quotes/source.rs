@@ -113,7 +113,7 @@ static AFFIL: Lazy<Regex> = Lazy::new(|| {
 });
 /// "<Name>, <appositive>" or "<Name> of <Org>": a person introduction anywhere in the article.
 static INTRO: Lazy<Regex> = Lazy::new(|| {
-    Regex::new(r"(?:\b(?:Dr|Prof|Professor|Mr|Mrs|Ms)\.?\s+)?(\p{Lu}[\p{L}'’\-]+(?:\s+\p{Lu}\.)?(?:\s+\p{Lu}[\p{L}'’\-]+)*)(?:,\s+([^.;:\n]{3,200}?(?:\.[^\s.][^.;:\n]*?)*)(?:[.;:\n]|$)|\s+(of|at)\s+)").unwrap()
+    Regex::new(r"(?:\b(?:Dr|Prof|Professor|Mr|Mrs|Ms)\.?\s+)?(\p{Lu}[\p{L}'’\-]+(?:\s+\p{Lu}\.)?(?:\s+\p{Lu}[\p{L}'’\-]+)*)(,\s+|\s+(?:of|at)\s+)").unwrap()
 });
 
 /// What an article tells us beyond one sentence: people introduced with an affiliation, and
@@ -133,13 +133,11 @@ impl Memory {
         let mut m = Memory::default();
         for c in INTRO.captures_iter(text) {
             let Some(name) = c.get(1) else { continue };
-            let aff = if let Some(app) = c.get(2) {
-                affiliation(cut_appositive(sentence_rest(text, app.start())))
-            } else if c.get(3).is_some() {
-                let rest = &text[name.end()..text.len().min(name.end() + 200)];
-                affiliation(rest.trim_start())
+            let Some(link) = c.get(2) else { continue };
+            let aff = if link.as_str().starts_with(',') {
+                affiliation(cut_appositive(sentence_rest(text, link.end())))
             } else {
-                None
+                affiliation(cut_appositive(sentence_rest(text, link.start())).trim_start())
             };
             let Some(aff) = aff else { continue };
             let toks: Vec<&str> = name.as_str().split_whitespace().filter(|w| !w.ends_with('.')).collect();
