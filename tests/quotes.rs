@@ -158,6 +158,12 @@ const CASES: &[Case] = &[
         non_hits: &["谢谢"],
     },
     Case {
+        name: "testimonial_sign_off",
+        text: "WHAT CUSTOMERS SAY\n\"I give this to my kids at the first sniffle and we've barely been sick!\" — Jen R.\n\"Tastes great\" — Marcus",
+        hits: &[("first sniffle", false), ("Tastes great", false)],
+        non_hits: &["CUSTOMERS"],
+    },
+    Case {
         name: "headline_speaker_before_colon",
         text: "Psychiatrist on clomipramine: \"It's an old drug, not an outdated one\"\n\nClomipramine was approved in 1989.",
         hits: &[("an old drug, not an outdated one", false)],

@@ -263,6 +263,17 @@ fn attribute_after(text: &str, m: &Marked) -> Option<(ByteSpan, ByteSpan)> {
     let trailing_punct = content.ends_with([',', '!', '?', '—', '–', '-', '…'])
         || after.trim_start().starts_with([',', '—', '–']);
     let ws = words(after, m.outer.end);
+    // testimonial sign-off: “…” — Jen R., Leeds
+    let lead = after.trim_start_matches([' ', '\t']);
+    if let Some(dash) = lead.chars().next().filter(|c| matches!(c, '—' | '–' | '-')) {
+        let off = m.outer.end + (after.len() - lead.len()) + dash.len_utf8();
+        let line_end = text[off..limit].find('\n').map(|i| off + i).unwrap_or(limit);
+        let sp = text::trim_span(text, ByteSpan::new(off, line_end), &[' ', ',', '.']);
+        let n = word_count(sp.slice(text));
+        if (1..=6).contains(&n) && sp.slice(text).starts_with(char::is_uppercase) {
+            return Some((sp, ByteSpan::new(off - dash.len_utf8(), off)));
+        }
+    }
     // inverted: “…,” said Dr. X / “…,” says X
     if let Some((vsp, vw)) = ws.first() {
         let gap = &text[m.outer.end..vsp.start];
