@@ -98,6 +98,12 @@ const CASES: &[Case] = &[
         non_hits: &[],
     },
     Case {
+        name: "negated_source_is_not_a_quote",
+        text: "Not all studies have shown glowing results for the drug.",
+        hits: &[],
+        non_hits: &["glowing results"],
+    },
+    Case {
         name: "named_study_in_journal_is_supported",
         text: "A 2022 study in JAMA Neurology found that the drug reduced migraine days by a third.",
         hits: &[("reduced migraine days", true)],

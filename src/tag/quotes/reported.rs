@@ -49,7 +49,7 @@ const STOP: &[&str] = &[
     "and", "but", "or", "nor", "while", "whereas", "although", "though", "because", "since", "as", "if", "when",
     "whenever", "after", "before", "until", "unless", "so", "yet", "that", "which", "where", "how", "why", "than",
     "is", "are", "was", "were", "be", "been", "being", "there's", "it's", "here's", "what's", "what", "then",
-    "however", "to", "whom", "who", "also", "not", "you", "i", "we", "it", "this", "let's", "lets", "i'd", "we'd",
+    "however", "to", "whom", "who", "also", "not", "you", "i", "we", "it", "let's", "lets", "i'd", "we'd",
     "needless", "they", "them", "me", "us", "there", "here", "can", "could", "would", "will", "should", "might",
     "may", "must", "do", "does", "did", "have", "has", "had", "about", "into", "just", "way",
     "reason", "fact",
@@ -412,7 +412,19 @@ fn cue_at(text: &str, sent: ByteSpan, cue: ByteSpan, class: VerbClass) -> Option
         && !NOT_CONTENT_START.contains(&first_word.trim_matches(|c: char| !c.is_alphanumeric()))
         && !rest_trim.contains('|');
     if let Some(sp) = speaker.filter(|sp| speaker_ok(*sp)) {
+        let pre = text[sent.start..sp.start].to_lowercase();
+        if pre.trim_end().ends_with("not") || pre.trim_end().ends_with("no") {
+            return None; // "Not all studies have shown …"
+        }
         if content_ok {
+            let mut cs = content_start;
+            for lead in ["was that ", "is that ", "were that ", "are that "] {
+                if text[cs..].starts_with(lead) {
+                    cs += lead.len();
+                }
+            }
+            let content_start = cs;
+            let rest = text[content_start..sent.end].trim_end();
             let content = super::text::trim_span(text, ByteSpan::new(content_start, content_start + rest.len()), &['.', ' ']);
             if word_count(content.slice(text)) >= 2 {
                 return Some(Cue { speaker: sp, cue, content });

@@ -101,7 +101,7 @@ fn is_demonym(w: &str) -> bool {
 static URL: Lazy<Regex> = Lazy::new(|| Regex::new(r"(?i)\bhttps?://\S+|\bwww\.\S+\.\S+|\bdoi:\s*10\.\d+").unwrap());
 /// "published in X", "in the journal X", "presented at X", "in JAMA".
 static PUBLISHED: Lazy<Regex> = Lazy::new(|| {
-    Regex::new(r"(?:published\s+(?:\w+\s+){0,3}?in|(?:in|from)\s+the\s+journal|presented\s+at|journal|in)\s+(?:the\s+)?(\p{Lu}[\p{L}\p{N}'’\-&\.]*(?:\s+(?:of|for|and|in|on|the|&)?\s*\p{Lu}[\p{L}\p{N}'’\-&\.]*)*)").unwrap()
+    Regex::new(r"\b(?:published\s+(?:\w+\s+){0,3}?in|(?:in|from)\s+the\s+journal|presented\s+at|journal|in)\s+(?:the\s+)?(\p{Lu}[\p{L}\p{N}'’\-&\.]*(?:\s+(?:of|for|and|in|on|the|&)?\s*\p{Lu}[\p{L}\p{N}'’\-&\.]*)*)").unwrap()
 });
 /// A capitalised name sequence, allowing lowercase connectors ("University of Riverton Medical School").
 static CAP_SEQ: Lazy<Regex> = Lazy::new(|| {
