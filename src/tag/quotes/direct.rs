@@ -102,11 +102,8 @@ fn closes(fam: Family, c: char, prev: Option<char>, next: Option<char>) -> bool 
         Family::Double => matches!(c, '”' | '"' | '“') && prev.is_some_and(|p| !p.is_whitespace()),
         Family::Guillemet => c == '»',
         Family::Single => {
-            matches!(c, '’' | '\'')
-                && next_free
-                && prev.is_some_and(|p| !p.is_whitespace())
-                // "patients' rights": a plural possessive before a lowercase word is an apostrophe
-                && !(prev == Some('s') && next == Some(' ') && false)
+            // "don't", "Alzheimer's": an apostrophe has a letter right after it
+            matches!(c, '’' | '\'') && next_free && prev.is_some_and(|p| !p.is_whitespace())
         }
     }
 }

@@ -116,6 +116,10 @@ static INTRO: Lazy<Regex> = Lazy::new(|| {
     Regex::new(r"(?:\b(?:Dr|Prof|Professor|Mr|Mrs|Ms)\.?\s+)?(\p{Lu}[\p{L}'’\-]+(?:\s+\p{Lu}\.)?(?:\s+\p{Lu}[\p{L}'’\-]+)*)(,\s+|\s+(?:of|at)\s+)").unwrap()
 });
 
+/// How far after a quotation an introduction may come and still count ("“…,” Ruiz said. Ruiz, a
+/// neurologist at …"): about one sentence.
+const INTRO_LOOKAHEAD: usize = 300;
+
 /// What an article tells us beyond one sentence: people introduced with an affiliation, and
 /// whether a checkable study or publication is named anywhere.
 #[derive(Debug, Default, Clone)]
@@ -163,12 +167,15 @@ impl Memory {
         m
     }
 
-    fn affiliation_of(&self, name: &str) -> Option<&String> {
+    /// The affiliation of a person introduced before `pos` (or in the same or next sentence:
+    /// within [`INTRO_LOOKAHEAD`] bytes after it).
+    fn affiliation_of(&self, name: &str, pos: usize) -> Option<&String> {
         let toks: Vec<&str> = name.split_whitespace().filter(|w| !w.ends_with('.') || w.len() > 3).collect();
-        if let Some(a) = self.affiliations.get(name) {
+        let known = |a: &(String, usize)| a.1 <= pos + INTRO_LOOKAHEAD;
+        if let Some(a) = self.affiliations.get(name).filter(|a| known(a)) {
             return Some(&a.0);
         }
-        toks.last().and_then(|t| self.affiliations.get(*t)).map(|a| &a.0)
+        toks.last().and_then(|t| self.affiliations.get(*t)).filter(|a| known(a)).map(|a| &a.0)
     }
 }
 
@@ -462,7 +469,7 @@ pub fn assess(speaker: &str, memory: &Memory, pos: usize) -> Assessment {
         if let Some(aff) = affiliation(after_name).or_else(|| org_before_role(before_name)) {
             return Assessment::new(SpeakerKind::Person, true, format!("speaker has a checkable affiliation: {aff}"));
         }
-        if let Some(aff) = memory.affiliation_of(name) {
+        if let Some(aff) = memory.affiliation_of(name, pos) {
             return Assessment::new(
                 SpeakerKind::Person,
                 true,
@@ -504,7 +511,6 @@ pub fn assess(speaker: &str, memory: &Memory, pos: usize) -> Assessment {
         && (matches!(first, "the" | "a" | "this" | "that" | "their" | "its") || lower.split_whitespace().count() <= 2)
     {
         if let Some((study, _)) = &memory.study {
-            let _ = pos;
             return Assessment::new(SpeakerKind::Publication, true, format!("refers to a study named in the article: {study}"));
         }
     }
@@ -574,6 +580,9 @@ mod tests {
         let m = Memory::build(t);
         let x = assess("Ruiz", &m, 60);
         assert!(x.supported, "{x:?} {m:?}");
+        let late = "Ruiz said it works. ".repeat(40) + "Dr. Ana Ruiz, a neurologist at Mayo Clinic, agreed.";
+        let m2 = Memory::build(&late);
+        assert!(!assess("Ruiz", &m2, 0).supported, "an introduction far after the quote does not count");
         assert!(!assess("Smith", &m, 60).supported);
     }
 }
@@ -586,7 +595,7 @@ mod memory_regression {
     fn intro_appositive_stops_at_the_verb() {
         let t = "Dr. Felicity Ambrose, ND, says elderberry is \"one of nature's most effective antivirals.\" According to a 2019 meta-analysis published in Complementary Therapies in Medicine, it helps.";
         let m = Memory::build(t);
-        assert!(m.affiliations.get("Ambrose").is_none(), "{m:?}");
+        assert!(!m.affiliations.contains_key("Ambrose"), "{m:?}");
     }
 
     #[test]
