@@ -98,6 +98,18 @@ const CASES: &[Case] = &[
         non_hits: &[],
     },
     Case {
+        name: "parenthesised_source_and_colon_cue",
+        text: "A big UK trial (SAFA, published in the BMJ in 2023) found the drug improved acne. Experts agree: if you have acne, ask your GP.",
+        hits: &[("improved acne", true), ("if you have acne", false)],
+        non_hits: &[],
+    },
+    Case {
+        name: "told_me_with_appositive_name",
+        text: "My dermatologist, Dr. Helena Moore at Bright Harbor Dermatology Clinic, told me this is one of the most common side effects.",
+        hits: &[("one of the most common side effects", true)],
+        non_hits: &[],
+    },
+    Case {
         name: "negated_source_is_not_a_quote",
         text: "Not all studies have shown glowing results for the drug.",
         hits: &[],

@@ -47,7 +47,7 @@ pub fn verb_class(w: &str) -> Option<VerbClass> {
 /// Words that end a speaker phrase when scanning backwards from the verb.
 const STOP: &[&str] = &[
     "and", "but", "or", "nor", "while", "whereas", "although", "though", "because", "since", "as", "if", "when",
-    "whenever", "after", "before", "until", "unless", "so", "yet", "that", "which", "where", "how", "why", "than",
+    "whenever", "after", "before", "until", "unless", "so", "yet", "that", "which", "where", "how", "why",
     "is", "are", "was", "were", "be", "been", "being", "there's", "it's", "here's", "what's", "what", "then",
     "however", "to", "whom", "who", "also", "not", "you", "i", "we", "it", "let's", "lets", "i'd", "we'd",
     "needless", "they", "them", "me", "us", "there", "here", "can", "could", "would", "will", "should", "might",
@@ -75,6 +75,14 @@ pub const PRONOUNS: &[&str] = &["he", "she", "He", "She"];
 /// The speaker phrase ending right before `verb_start`, inside `[floor, verb_start)`.
 /// Handles appositives: "Dr. Ana Ruiz, a neurologist at Mayo Clinic, said".
 pub fn speaker_before(text: &str, floor: usize, verb_start: usize) -> Option<ByteSpan> {
+    // "A big UK trial (SAFA, published in the BMJ in 2023) found": keep the parenthesis
+    let lead = text[floor..verb_start].trim_end();
+    if lead.ends_with(')') {
+        let close = floor + lead.len();
+        let open = floor + lead.rfind('(')?;
+        let np = np_before(text, floor, open)?;
+        return Some(ByteSpan::new(np.start, close));
+    }
     let seg = &text[floor..verb_start];
     let ws = words(seg, floor);
     let mut k = ws.len();
@@ -385,6 +393,10 @@ fn cue_at(text: &str, sent: ByteSpan, cue: ByteSpan, class: VerbClass) -> Option
     // "called the results “promising”": only with a quoted verdict and a real speaker
     if verb == "called" && !text[cue.end..sent.end].contains(['"', '“']) {
         return None;
+    }
+    // "Experts agree: if you …"
+    if skip == 0 && al.starts_with(':') && !al[1..].trim_start().starts_with(['"', '“', '‘', '\'']) {
+        skip = 1 + (al[1..].len() - al[1..].trim_start().len());
     }
     // "has shown, again and again, that …"
     if skip == 0 && al.starts_with(',') {

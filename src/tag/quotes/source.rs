@@ -412,7 +412,7 @@ pub fn person_name(s: &str) -> Option<(String, bool)> {
 /// The head noun of a speaker phrase: its last word before any "of/in/from/published/…" tail.
 pub fn head_word(s: &str) -> String {
     let lower = s.to_lowercase();
-    let cut = [" of ", " in ", " from ", " published ", " on ", " with ", " at ", " who ", " that ", " shared ", " by ", " since ", " i ", " involving "]
+    let cut = [" of ", " in ", " from ", " published ", " on ", " with ", " at ", " who ", " that ", " shared ", " by ", " since ", " i ", " involving ", " for "]
         .iter()
         .filter_map(|p| lower.find(p))
         .min()
