@@ -461,6 +461,15 @@ pub fn assess(speaker: &str, memory: &Memory, pos: usize) -> Assessment {
             person = None; // "the Centers for Disease Control …", "Northbridge study"
         }
     }
+    // "A post shared … on Facebook", "a doctor in Europe": the name sits in a tail after a
+    // vague or role head, so the speaker is the head, not the name
+    if let Some((name, false)) = &person {
+        let head_pos = lower.find(&head).unwrap_or(usize::MAX);
+        let name_pos = s.find(name.as_str()).unwrap_or(0);
+        if is_known_head(&head) && name_pos > head_pos {
+            person = None;
+        }
+    }
     let role_or_person = PERSON_ROLES.contains(&head.as_str()) || person.is_some();
     if let Some((name, titled)) = &person {
         // affiliation inside the speaker phrase (appositive), or remembered from earlier

@@ -176,6 +176,9 @@ pub fn looks_proper(text: &str, w: &str, pos: usize) -> bool {
     if NOT_NAMES.contains(&lower.as_str()) {
         return false;
     }
+    if lower.ends_with("ly") && lower.len() > 4 {
+        return false; // sentence-initial adverbs: "Frequently", "Recently"
+    }
     if w.chars().skip(1).any(|c| c.is_uppercase()) {
         return true; // acronyms and camel case
     }
