@@ -212,7 +212,7 @@ fn person_mentions(text: &str) -> Vec<ByteSpan> {
     use once_cell::sync::Lazy;
     use regex::Regex;
     static NAME: Lazy<Regex> = Lazy::new(|| {
-        Regex::new(r"\b(?:(?:Dr|Prof|Professor|Mr|Mrs|Ms)\.?\s+\p{Lu}[\p{L}'’\-]+(?:\s+\p{Lu}[\p{L}'’\-]+)*|\p{Lu}[\p{L}'’\-]+(?:\s+\p{Lu}\.)?(?:\s+\p{Lu}[\p{L}'’\-]+)+|\p{Lu}[\p{L}'’\-]+,\s+\d{1,3},)").unwrap()
+        Regex::new(r"\b(?:(?:Dr|Prof|Professor|Mr|Mrs|Ms)\.?[ \t]+\p{Lu}[\p{L}'’\-]+(?:[ \t]+\p{Lu}[\p{L}'’\-]+)*|\p{Lu}[\p{L}'’\-]+(?:[ \t]+\p{Lu}\.)?(?:[ \t]+\p{Lu}[\p{L}'’\-]+)+|\p{Lu}[\p{L}'’\-]+,[ \t]+\d{1,3},)").unwrap()
     });
     let mut out = Vec::new();
     for m in NAME.find_iter(text) {

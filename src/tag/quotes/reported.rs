@@ -37,7 +37,7 @@ pub fn verb_class(w: &str) -> Option<VerbClass> {
         | "found" | "hint" | "hints" | "hinted" | "think" | "thinks" | "believe" | "believes" | "believed" | "conclude"
         | "concludes" | "concluded" | "indicate" | "indicates" | "indicated" | "indicating" | "point" | "pointed"
         | "noticed" | "notice" | "linked" | "link" | "estimate" | "estimated" | "observed" | "demonstrated"
-        | "demonstrate" | "demonstrates" | "proved" | "reveal" | "questioned" | "questions" | "lists" | "listed" => Finding,
+        | "demonstrate" | "demonstrates" | "proved" | "reveal" | "questioned" | "lists" => Finding,
         "note" | "notes" | "noted" | "add" | "adds" | "added" | "state" | "states" | "stated" | "report" | "reports"
         | "claims" | "points" | "agrees" | "explaining" | "reported" => NeedsThat,
         _ => return None,

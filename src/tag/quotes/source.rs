@@ -113,7 +113,7 @@ static AFFIL: Lazy<Regex> = Lazy::new(|| {
 });
 /// "<Name>, <appositive>" or "<Name> of <Org>": a person introduction anywhere in the article.
 static INTRO: Lazy<Regex> = Lazy::new(|| {
-    Regex::new(r"(?:\b(?:Dr|Prof|Professor|Mr|Mrs|Ms)\.?\s+)?(\p{Lu}[\p{L}'’\-]+(?:\s+\p{Lu}\.)?(?:\s+\p{Lu}[\p{L}'’\-]+)*)(,\s+|\s+(?:of|at)\s+)").unwrap()
+    Regex::new(r"(?:\b(?:Dr|Prof|Professor|Mr|Mrs|Ms)\.?[ \t]+)?(\p{Lu}[\p{L}'’\-]+(?:[ \t]+\p{Lu}\.)?(?:[ \t]+\p{Lu}[\p{L}'’\-]+)*)(,\s+|\s+(?:of|at)\s+)").unwrap()
 });
 
 /// How far after a quotation an introduction may come and still count ("“…,” Ruiz said. Ruiz, a
@@ -277,7 +277,8 @@ pub fn find_org(s: &str) -> Option<String> {
 fn is_common_sentence_word(w: &str) -> bool {
     const COMMON: &[&str] = &["A", "An", "The", "One", "Some", "Several", "Many", "Most", "Other", "Older", "Newer",
         "New", "Recent", "Large", "Small", "Big", "This", "That", "These", "Those", "Another", "Earlier", "Previous",
-        "Early", "Later", "Preliminary", "Head-to-head", "Randomized", "Randomised", "Clinical", "Observational"];
+        "Early", "Later", "Preliminary", "Head-to-head", "Randomized", "Randomised", "Clinical", "Observational",
+        "My", "Our", "Your", "His", "Her", "Their", "Its", "We", "They", "He", "She", "It", "I", "You"];
     COMMON.contains(&w)
 }
 
