@@ -110,6 +110,12 @@ const CASES: &[Case] = &[
         non_hits: &[],
     },
     Case {
+        name: "quoted_titles_are_not_quotes",
+        text: "Read our guide \"Statins Explained: What the Evidence Says About Memory\" before your visit. I could not find where she said it or what it was based on.",
+        hits: &[],
+        non_hits: &["Statins Explained", "what it was based on"],
+    },
+    Case {
         name: "negated_source_is_not_a_quote",
         text: "Not all studies have shown glowing results for the drug.",
         hits: &[],

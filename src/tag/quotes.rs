@@ -96,8 +96,8 @@ pub fn find_quotes(doc: &Doc) -> Vec<Quote> {
                 _ => (None, None),
             },
         };
-        if speaker.is_none() && n_words < UNATTRIBUTED_MIN_WORDS {
-            continue; // scare quotes, titles, short unattributed phrases
+        if speaker.is_none() && (n_words < UNATTRIBUTED_MIN_WORDS || reported::is_title_case(m.content.slice(text))) {
+            continue; // scare quotes, titles of songs, books and articles, short unattributed phrases
         }
         if n_words > SCARE_MAX_WORDS {
             mask.push(m.outer);
@@ -337,7 +337,8 @@ fn attribute_before(text: &str, sents: &[ByteSpan], mentions: &[ByteSpan], m: &M
             let cut = lead.slice(text).find(" on ").map(|i| lead.start + i).unwrap_or(lead.end);
             let sp = text::trim_span(text, ByteSpan::new(lead.start, cut), &[' ', ',']);
             let head = source::head_word(sp.slice(text));
-            if !sp.is_empty() && (source::is_known_head(&head) || source::person_name(sp.slice(text)).is_some()) {
+            let named = source::person_name(sp.slice(text)).is_some_and(|(n, titled)| titled || n.split_whitespace().count() >= 2);
+            if !sp.is_empty() && (source::is_known_head(&head) || named) {
                 return Some((sp, sp));
             }
         }

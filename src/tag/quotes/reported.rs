@@ -322,7 +322,7 @@ pub fn find_reported(text: &str, sentences: &[ByteSpan], masked: &dyn Fn(usize) 
 }
 
 /// A headline in title case: most words (of four or more) capitalised.
-fn is_title_case(s: &str) -> bool {
+pub fn is_title_case(s: &str) -> bool {
     let ws: Vec<&str> = WORD.find_iter(s).map(|m| m.as_str()).filter(|w| w.chars().next().is_some_and(|c| c.is_alphabetic())).collect();
     if ws.len() < 4 {
         return false;
@@ -371,7 +371,7 @@ fn cue_at(text: &str, sent: ByteSpan, cue: ByteSpan, class: VerbClass) -> Option
         "point" | "points" | "pointed" => &["fingers at ", "fingers to ", "to ", "at ", "out that ", "out "],
         "hint" | "hints" | "hinted" => &["at ", "that "],
         "tell" | "tells" => &["us that ", "me that ", "you that ", "them that ", "patients that "],
-        "told" => &["us that ", "me that ", "us ", "me ", "him ", "her ", "them ", "reporters ", "how ", "patients that "],
+        "told" => &["us that ", "me that ", "us: ", "me: ", "us, ", "me, ", "us ", "me ", "him ", "her ", "them ", "reporters ", "how ", "patients that "],
         "reveals" | "revealed" | "reveal" => &["how ", "that "],
         _ => &["that "],
     };
@@ -425,8 +425,12 @@ fn cue_at(text: &str, sent: ByteSpan, cue: ByteSpan, class: VerbClass) -> Option
         && !rest_trim.contains('|');
     if let Some(sp) = speaker.filter(|sp| speaker_ok(*sp)) {
         let pre = text[sent.start..sp.start].to_lowercase();
-        if pre.trim_end().ends_with("not") || pre.trim_end().ends_with("no") {
-            return None; // "Not all studies have shown …"
+        let pre_last = pre.trim_end().rsplit(|c: char| !c.is_alphanumeric()).next().unwrap_or("");
+        let pronoun = PRONOUNS.contains(&sp.slice(text).trim());
+        if matches!(pre_last, "not" | "no")
+            || (pronoun && matches!(pre_last, "where" | "when" | "what" | "how" | "why" | "whether" | "if"))
+        {
+            return None; // "Not all studies have shown …", "where she said it"
         }
         if content_ok {
             let mut cs = content_start;
