@@ -116,6 +116,12 @@ const CASES: &[Case] = &[
         non_hits: &["Statins Explained", "what it was based on"],
     },
     Case {
+        name: "inverted_finding_verb",
+        text: "Patients from richer areas are more likely to get the drug, finds a new study in The BMJ.",
+        hits: &[("Patients from richer areas", true)],
+        non_hits: &[],
+    },
+    Case {
         name: "negated_source_is_not_a_quote",
         text: "Not all studies have shown glowing results for the drug.",
         hits: &[],

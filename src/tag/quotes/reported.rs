@@ -458,8 +458,9 @@ fn cue_at(text: &str, sent: ByteSpan, cue: ByteSpan, class: VerbClass) -> Option
         }
         return None;
     }
-    // 3. "<content>, said Dr. X, a …"
-    if class == VerbClass::Speech && text[sent.start..cue.start].trim_end().ends_with(',') {
+    // 3. "<content>, said Dr. X, a …" / "<content>, finds a new study in JAMA"
+    let inverted_finding = matches!(verb.as_str(), "finds" | "reveals" | "suggests" | "shows" | "concludes" | "reports" | "warns" | "says");
+    if (class == VerbClass::Speech || inverted_finding) && text[sent.start..cue.start].trim_end().ends_with(',') {
         if let Some(sp) = speaker_after(text, cue.end, sent.end) {
             if !acceptable_speaker(text, sp, class) {
                 return None;
