@@ -105,7 +105,7 @@ const CASES: &[Case] = &[
     },
     Case {
         name: "told_me_with_appositive_name",
-        text: "My dermatologist, Dr. Helena Moore at Bright Harbor Dermatology Clinic, told me this is one of the most common side effects.",
+        text: "My dermatologist, Dr. Helena Moore-Diaz at Bright Harbor Dermatology, told me this is one of the most common side effects.",
         hits: &[("one of the most common side effects", true)],
         non_hits: &[],
     },

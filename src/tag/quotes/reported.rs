@@ -32,11 +32,11 @@ pub fn verb_class(w: &str) -> Option<VerbClass> {
         | "recommend" | "recommends" | "recommended" | "reveals" | "revealed" | "confirmed" | "confirms" | "stressed"
         | "emphasized" | "emphasised" | "acknowledged" | "acknowledges" | "replied" | "continued" | "joked"
         | "posted" | "tweeted" | "commented" | "contends" | "contend" | "maintains" | "concedes" | "conceded"
-        | "called" | "claiming" | "acknowledge" | "stress" | "stresses" | "warning" | "saying" => Speech,
+        | "called" | "claiming" | "acknowledge" | "stress" | "stresses" | "saying" => Speech,
         "suggest" | "suggests" | "suggested" | "suggesting" | "show" | "shows" | "showed" | "shown" | "find" | "finds"
         | "found" | "hint" | "hints" | "hinted" | "think" | "thinks" | "believe" | "believes" | "believed" | "conclude"
         | "concludes" | "concluded" | "indicate" | "indicates" | "indicated" | "indicating" | "point" | "pointed"
-        | "noticed" | "notice" | "linked" | "link" | "estimate" | "estimated" | "observed" | "demonstrated"
+        | "noticed" | "notice" | "linked" | "estimate" | "estimated" | "observed" | "demonstrated"
         | "demonstrate" | "demonstrates" | "proved" | "reveal" | "questioned" | "lists" => Finding,
         "note" | "notes" | "noted" | "add" | "adds" | "added" | "state" | "states" | "stated" | "report" | "reports"
         | "claims" | "points" | "agrees" | "explaining" | "reported" => NeedsThat,
@@ -417,6 +417,21 @@ fn cue_at(text: &str, sent: ByteSpan, cue: ByteSpan, class: VerbClass) -> Option
         let st = sp.slice(text);
         (PRONOUNS.contains(&st.trim()) && class != VerbClass::Finding) || acceptable_speaker(text, sp, class)
     };
+    // "<content>, finds a new study in JAMA": the source follows the verb
+    let inverted_finding = matches!(verb.as_str(), "finds" | "reveals" | "suggests" | "shows" | "concludes" | "reports" | "warns" | "says");
+    if inverted_finding && text[sent.start..cue.start].trim_end().ends_with(',') {
+        if let Some(sp) = speaker_after(text, cue.end, sent.end) {
+            let st = sp.slice(text);
+            let head = super::source::head_word(st);
+            if super::source::is_known_head(&head) || super::source::find_org(st).is_some() {
+                let comma = text[sent.start..cue.start].rfind(',')? + sent.start;
+                let content = super::text::trim_span(text, ByteSpan::new(sent.start, comma), &[' ', ',']);
+                if !content.slice(text).contains(['"', '“', '”']) && word_count(content.slice(text)) >= 3 {
+                    return Some(Cue { speaker: sp, cue, content });
+                }
+            }
+        }
+    }
     // 1. "<speaker> <verb> (that) <content>"
     let first_word = rest_trim.split_whitespace().next().unwrap_or("").to_lowercase();
     let content_ok = !rest_trim.is_empty()
@@ -459,7 +474,6 @@ fn cue_at(text: &str, sent: ByteSpan, cue: ByteSpan, class: VerbClass) -> Option
         return None;
     }
     // 3. "<content>, said Dr. X, a …" / "<content>, finds a new study in JAMA"
-    let inverted_finding = matches!(verb.as_str(), "finds" | "reveals" | "suggests" | "shows" | "concludes" | "reports" | "warns" | "says");
     if (class == VerbClass::Speech || inverted_finding) && text[sent.start..cue.start].trim_end().ends_with(',') {
         if let Some(sp) = speaker_after(text, cue.end, sent.end) {
             if !acceptable_speaker(text, sp, class) {
@@ -493,6 +507,15 @@ pub fn acceptable_speaker(text: &str, sp: ByteSpan, class: VerbClass) -> bool {
         return true;
     }
     if super::source::find_org(s).is_some() {
+        return true;
+    }
+    // "My dermatologist, Dr. Helena Moore at …": the head before the appositive, or a titled name
+    if let Some(i) = s.find(',') {
+        if super::source::is_known_head(&super::source::head_word(&s[..i])) {
+            return true;
+        }
+    }
+    if super::source::person_name(s).is_some_and(|(_, titled)| titled) {
         return true;
     }
     // a proper name: some capitalised word that is not just sentence-initial

@@ -250,9 +250,14 @@ pub fn find_org(s: &str) -> Option<String> {
     }
     for m in CAP_SEQ.find_iter(s) {
         let toks: Vec<&str> = m.as_str().split_whitespace().collect();
-        if toks.len() >= 2 && toks.iter().any(|t| ORG_HEADS.contains(t) || ORG_HEADS.contains(&t.trim_end_matches(['.', ','])))
-        {
-            return Some(m.as_str().to_string());
+        let is_head = |t: &&str| {
+            let t = t.trim_end_matches(['.', ',']);
+            ORG_HEADS.contains(&t) || t.split('-').any(|p| ORG_HEADS.contains(&p))
+        };
+        if (toks.len() >= 2 || toks.first().is_some_and(|t| t.contains('-'))) && toks.iter().any(is_head) {
+            let name = m.as_str();
+            let name = ["The ", "A ", "An "].iter().find_map(|d| name.strip_prefix(d)).unwrap_or(name);
+            return Some(name.to_string());
         }
         // a named study/trial: "MTA study", "GAIT trial", "Northbridge study"
         let after = s[m.end()..].trim_start().to_lowercase();
