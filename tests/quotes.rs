@@ -122,6 +122,18 @@ const CASES: &[Case] = &[
         non_hits: &[],
     },
     Case {
+        name: "attribution_in_the_middle",
+        text: "Tara Willoughby tried both. \"I was skeptical at first,\" she said, \"but I got my weekends back.\"",
+        hits: &[("I was skeptical at first", false), ("I got my weekends back", false)],
+        non_hits: &["tried both"],
+    },
+    Case {
+        name: "vague_source_with_a_link_is_supported",
+        text: "Studies show the drug lowers blood pressure (https://example.org/trial-report).",
+        hits: &[("lowers blood pressure", true)],
+        non_hits: &[],
+    },
+    Case {
         name: "negated_source_is_not_a_quote",
         text: "Not all studies have shown glowing results for the drug.",
         hits: &[],

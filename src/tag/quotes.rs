@@ -3,7 +3,7 @@
 //!
 //! Takes a segmented [`Doc`] (needs only `text` and `sentences`); fills `doc.quotes` with
 //! [`Quote`]s sorted by position. Three passes: [`direct`] pairs quotation marks and
-//! [`attribute`]s each passage to a speaker ("“…,” Ruiz said", "Ruiz said: “…”", a quote
+//! attributes each passage to a speaker ("“…,” Ruiz said", "Ruiz said: “…”", a quote
 //! continuing one just attributed); [`reported`] reads cue verbs and "according to" outside the
 //! quotation marks ("experts say …", "a 2023 study found …"); [`source`] classifies the speaker
 //! and sets `supported` and `reason`, remembering people introduced earlier with an affiliation.
@@ -167,6 +167,14 @@ pub fn find_quotes(doc: &Doc) -> Vec<Quote> {
                 }
             }
             None => (None, Assessment { kind: SpeakerKind::Vague, supported: false, reason: "no attributed speaker".into() }),
+        };
+        // a link in the quote's own sentence lets a reader check it ("… (https://…)")
+        let a = match sents.get(text::unit_at(&sents, f.content.start).unwrap_or(0)) {
+            Some(u) if !a.supported => match source::find_link(&text[u.start.min(f.content.start)..u.end.max(f.content.end)]) {
+                Some(link) => Assessment { supported: true, reason: format!("cites a link: {link}"), ..a },
+                None => a,
+            },
+            _ => a,
         };
         out.push(Quote {
             span: f.content,

@@ -227,6 +227,11 @@ fn is_org_word(w: &str) -> bool {
     ORG_HEADS.contains(&w) || KNOWN_SOURCES.contains(&w)
 }
 
+/// A link or DOI in `s`, if any.
+pub fn find_link(s: &str) -> Option<&str> {
+    URL.find(s).map(|m| m.as_str())
+}
+
 /// A checkable organisation or publication named in `s`, if any.
 pub fn find_org(s: &str) -> Option<String> {
     if let Some(u) = URL.find(s) {
