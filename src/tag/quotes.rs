@@ -2,12 +2,13 @@
 //! could check the source (annotation-guidelines.md, QUOTE).
 //!
 //! Takes a segmented [`Doc`] (needs only `text` and `sentences`); fills `doc.quotes` with
-//! [`Quote`]s sorted by position. Three passes: [`direct`] pairs quotation marks and
+//! [`Quote`]s sorted by position. Three passes: `direct` pairs quotation marks and
 //! attributes each passage to a speaker ("“…,” Ruiz said", "Ruiz said: “…”", a quote
-//! continuing one just attributed); [`reported`] reads cue verbs and "according to" outside the
-//! quotation marks ("experts say …", "a 2023 study found …"); [`source`] classifies the speaker
+//! continuing one just attributed); `reported` reads cue verbs and "according to" outside the
+//! quotation marks ("experts say …", "a 2023 study found …"); `source` classifies the speaker
 //! and sets `supported` and `reason`, remembering people introduced earlier with an affiliation.
-//! Scare quotes (three words or fewer, no attribution) are not quotes.
+//! Scare quotes (three words or fewer, no attribution) and quoted titles are not quotes; an
+//! unclosed quotation mark is capped at its paragraph end (and 1,500 bytes).
 
 mod direct;
 mod reported;
