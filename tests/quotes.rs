@@ -134,6 +134,12 @@ const CASES: &[Case] = &[
         non_hits: &[],
     },
     Case {
+        name: "coordinated_subject_speaks",
+        text: "my sister took it last year and said it made her really tired and dizzy.",
+        hits: &[("made her really tired", false)],
+        non_hits: &["took it last year"],
+    },
+    Case {
         name: "negated_source_is_not_a_quote",
         text: "Not all studies have shown glowing results for the drug.",
         hits: &[],

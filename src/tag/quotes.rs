@@ -8,7 +8,8 @@
 //! quotation marks ("experts say …", "a 2023 study found …"); `source` classifies the speaker
 //! and sets `supported` and `reason`, remembering people introduced earlier with an affiliation.
 //! Scare quotes (three words or fewer, no attribution) and quoted titles are not quotes; an
-//! unclosed quotation mark is capped at its paragraph end (and 1,500 bytes).
+//! opening mark left unclosed at its paragraph end (or after 1,500 bytes) is dropped, so it
+//! cannot swallow the rest of the article.
 
 mod direct;
 mod reported;

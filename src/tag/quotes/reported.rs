@@ -188,6 +188,29 @@ pub fn np_before(text: &str, floor: usize, end: usize) -> Option<ByteSpan> {
     (!span.is_empty()).then_some(span)
 }
 
+/// The subject that opens a sentence, when it is easy to see: a name ("Kayleigh"), or up to
+/// three words ending in a known speaker head ("my sister", "A mom in my group").
+fn sentence_subject(text: &str, sent: ByteSpan) -> Option<ByteSpan> {
+    let ws = words(sent.slice(text), sent.start);
+    let first = ws.first()?;
+    if super::text::looks_proper(text, first.1, first.0.start) {
+        let mut k = 0;
+        while k + 1 < ws.len() && super::text::is_capitalised(ws[k + 1].1) && !super::text::gap_breaks(text, ws[k].0.end, ws[k + 1].0.start) {
+            k += 1;
+        }
+        return Some(ByteSpan::new(first.0.start, ws[k].0.end));
+    }
+    for k in 0..ws.len().min(3) {
+        if k > 0 && super::text::gap_breaks(text, ws[k - 1].0.end, ws[k].0.start) {
+            return None;
+        }
+        if super::source::is_known_head(&ws[k].1.to_lowercase()) {
+            return Some(ByteSpan::new(first.0.start, ws[k].0.end));
+        }
+    }
+    None
+}
+
 /// Speaker phrase after an inverted verb: "said Dr. Ana Ruiz, a neurologist at Mayo Clinic."
 pub fn speaker_after(text: &str, start: usize, limit: usize) -> Option<ByteSpan> {
     let rest = &text[start..limit];
@@ -412,7 +435,11 @@ fn cue_at(text: &str, sent: ByteSpan, cue: ByteSpan, class: VerbClass) -> Option
     let content_start = after_off + skip;
     let rest = text[content_start..sent.end].trim_end();
     let rest_trim = rest.trim_end_matches(['.', '!', '?', '"', '”', '’']).trim();
-    let speaker = speaker_before(text, sent.start, cue.start);
+    let speaker = speaker_before(text, sent.start, cue.start).or_else(|| {
+        // "my sister took it and said …": the sentence's subject speaks
+        let prev = text[sent.start..cue.start].trim_end();
+        (class == VerbClass::Speech && (prev.ends_with(" and") || prev == "and")).then(|| sentence_subject(text, sent)).flatten()
+    });
     let speaker_ok = |sp: ByteSpan| {
         let st = sp.slice(text);
         (PRONOUNS.contains(&st.trim()) && class != VerbClass::Finding) || acceptable_speaker(text, sp, class)
