@@ -512,7 +512,7 @@ fn char_at(s: &str, pos: usize) -> Option<char> {
 }
 
 fn is_word_char(c: char) -> bool {
-    c.is_alphanumeric()
+    c.is_alphanumeric() || c == '_'
 }
 
 fn is_word_start(s: &str, pos: usize) -> bool {

@@ -62,10 +62,163 @@ impl Component for EntityTagger {
             }
         }
         out.sort_by_key(|e| (e.span.start, e.span.end));
+        let names = abbreviations(doc, &mut out);
+        propagate(doc, &names, &mut out);
         doc.entities = out;
         Ok(())
     }
 }
+
+/// A name the document itself defines (an abbreviation in parentheses, a brand in parentheses),
+/// to be tagged wherever else it occurs, written exactly so.
+#[derive(Debug, Clone)]
+struct DocName {
+    text: String,
+    label: EntityLabel,
+    concept: Option<Concept>,
+}
+
+/// "polycystic ovary syndrome (PCOS)", "atrial fibrillation (AFib)": an abbreviation in
+/// parentheses right after an entity takes its label and concept. When the long form was not
+/// tagged, a Schwartz–Hearst match of the abbreviation's letters against the preceding words whose
+/// last word is a condition head ("small intestinal bacterial overgrowth (SIBO)") makes both a
+/// CONDITION. Returns the names defined this way, plus brands found in parentheses.
+fn abbreviations(doc: &Doc, ents: &mut Vec<Entity>) -> Vec<DocName> {
+    let text = doc.text.as_str();
+    let mut names: Vec<DocName> = Vec::new();
+    let mut added: Vec<Entity> = Vec::new();
+    for e in ents.iter() {
+        if e.origin == Origin::Rule && e.score <= BRAND_SCORE && e.label == EntityLabel::Drug {
+            let t = e.span.slice(text);
+            if !names.iter().any(|n| n.text == t) {
+                names.push(DocName { text: t.to_string(), label: e.label, concept: e.concept.clone() });
+            }
+        }
+    }
+    // Parenthesised abbreviations anywhere in the text.
+    let mut from = 0;
+    while let Some(off) = text[from..].find('(') {
+        let open = from + off;
+        from = open + 1;
+        let Some(close_off) = text[open + 1..].find(')') else { break };
+        let inner_span = ByteSpan::new(open + 1, open + 1 + close_off);
+        let abbr = inner_span.slice(text);
+        if !is_abbreviation(abbr) || ents.iter().chain(&added).any(|x| x.span.overlaps(inner_span)) {
+            continue;
+        }
+        let Some(sent) = doc.sentence_at(open + 1) else { continue };
+        if !doc.sentences[sent].span.contains(inner_span) {
+            continue;
+        }
+        // The entity right before the parenthesis, if any.
+        let before = text[..open].trim_end_matches([' ', '\u{a0}']);
+        let prev = ents.iter().find(|x| x.span.end == before.len() && x.span.end > doc.sentences[sent].span.start);
+        let (label, concept, long) = match prev {
+            Some(p) if first_letter_matches(abbr, p.span.slice(text)) => (p.label, p.concept.clone(), None),
+            Some(_) => continue,
+            None => {
+                let sstart = doc.sentences[sent].span.start;
+                let Some(ls) = schwartz_hearst(abbr, &text[sstart..before.len()]) else { continue };
+                let long = ByteSpan::new(sstart + ls, before.len());
+                let last = long.slice(text).rsplit(' ').next().unwrap_or("").to_lowercase();
+                if !CONDITION_HEAD_NOUNS.contains(&last.as_str()) || ents.iter().any(|x| x.span.overlaps(long)) {
+                    continue;
+                }
+                (EntityLabel::Condition, None, Some(long))
+            }
+        };
+        if let Some(long) = long {
+            added.push(Entity { span: long, label, score: 0.6, sentence: sent, origin: Origin::Rule, concept: None });
+        }
+        added.push(Entity { span: inner_span, label, score: 0.7, sentence: sent, origin: Origin::Rule, concept: concept.clone() });
+        if !names.iter().any(|n| n.text == abbr) {
+            names.push(DocName { text: abbr.to_string(), label, concept });
+        }
+    }
+    ents.extend(added);
+    ents.sort_by_key(|e| (e.span.start, e.span.end));
+    names
+}
+
+/// Tag the other occurrences of names the document defined, written exactly the same (a plural
+/// `s` allowed), where no entity is yet.
+fn propagate(doc: &Doc, names: &[DocName], ents: &mut Vec<Entity>) {
+    let text = doc.text.as_str();
+    let mut added = Vec::new();
+    for n in names {
+        for (pos, _) in text.match_indices(n.text.as_str()) {
+            let mut end = pos + n.text.len();
+            let before_ok = !text[..pos].chars().next_back().is_some_and(char::is_alphanumeric);
+            if text[end..].starts_with('s') && !text[end + 1..].chars().next().is_some_and(char::is_alphanumeric) {
+                end += 1;
+            }
+            let after_ok = !text[end..].chars().next().is_some_and(char::is_alphanumeric);
+            if !before_ok || !after_ok {
+                continue;
+            }
+            let span = ByteSpan::new(pos, end);
+            let Some(sent) = doc.sentence_at(pos) else { continue };
+            if !doc.sentences[sent].span.contains(span) || ents.iter().chain(&added).any(|e: &Entity| e.span.overlaps(span)) {
+                continue;
+            }
+            added.push(Entity { span, label: n.label, score: 0.6, sentence: sent, origin: Origin::Rule, concept: n.concept.clone() });
+        }
+    }
+    ents.extend(added);
+    ents.sort_by_key(|e| (e.span.start, e.span.end));
+}
+
+/// 2–10 characters, no spaces, at least two capitals, letters first ("PCOS", "AFib", "IBS-D",
+/// "PrEP", "T2D").
+fn is_abbreviation(s: &str) -> bool {
+    let n = s.chars().count();
+    (2..=10).contains(&n)
+        && s.chars().next().is_some_and(|c| c.is_ascii_uppercase())
+        && s.chars().filter(|c| c.is_ascii_uppercase()).count() >= 2
+        && s.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '/')
+}
+
+fn first_letter_matches(abbr: &str, long: &str) -> bool {
+    let a = abbr.chars().next().map(|c| c.to_ascii_lowercase());
+    let l = long.chars().find(|c| c.is_alphanumeric()).map(|c| c.to_ascii_lowercase());
+    a.is_some() && a == l
+}
+
+/// Schwartz & Hearst (2003): the shortest end of `before` whose characters contain the
+/// abbreviation's letters in order, the first at a word start. Returns its byte offset.
+fn schwartz_hearst(abbr: &str, before: &str) -> Option<usize> {
+    let a: Vec<char> = abbr.chars().filter(|c| c.is_alphanumeric()).map(|c| c.to_ascii_lowercase()).collect();
+    let l: Vec<(usize, char)> = before.char_indices().map(|(i, c)| (i, c.to_ascii_lowercase())).collect();
+    if a.is_empty() || l.is_empty() {
+        return None;
+    }
+    let max_words = (a.len() + 5).min(a.len() * 2);
+    let mut li = l.len() as isize - 1;
+    for (si, &c) in a.iter().enumerate().rev() {
+        loop {
+            if li < 0 {
+                return None;
+            }
+            let (_, lc) = l[li as usize];
+            let at_word_start = li == 0 || !l[li as usize - 1].1.is_alphanumeric();
+            if lc == c && (si != 0 || at_word_start) {
+                break;
+            }
+            li -= 1;
+        }
+        li -= 1;
+    }
+    let start = l[(li + 1) as usize].0;
+    let words = before[start..].split_whitespace().count();
+    (words <= max_words && words >= 1).then_some(start)
+}
+
+/// Last words that make a phrase a condition name.
+const CONDITION_HEAD_NOUNS: &[&str] = &[
+    "disease", "disorder", "syndrome", "infection", "infections", "deficiency", "overgrowth", "dysfunction", "failure",
+    "injury", "fibrillation", "hypertrophy", "hyperplasia", "insufficiency", "reflux", "sclerosis", "arthritis",
+    "dermatitis", "hypertension", "neuropathy", "pain", "fatigue", "colitis", "cancer", "carcinoma", "apnea", "apnoea",
+];
 
 /// A candidate entity in sentence coordinates; `label: None` is a blocking (never-tag) span.
 #[derive(Debug, Clone, PartialEq)]
@@ -105,12 +258,14 @@ pub fn tag_sentence(lex: &Lexicon, s: &str) -> Vec<Candidate> {
             prio: if sense.curated { 3 } else { 2 },
         };
         match label {
-            EntityLabel::Drug => drug_candidate(s, &toks, base, &mut cands),
+            EntityLabel::Drug => drug_candidate(lex, s, &toks, base, &mut cands),
             EntityLabel::Condition => condition_candidate(s, &toks, base, &mut cands),
         }
     }
     drug_class_rules(lex, s, &toks, &mut cands);
     symptom_rules(s, &toks, &mut cands);
+    system_problem_rule(s, &toks, &mut cands);
+    drug_code_rule(s, &toks, &mut cands);
     brand_in_parens(lex, s, &toks, &mut cands);
     resolve(cands)
 }
@@ -253,20 +408,46 @@ fn tok_containing(toks: &[Tok], pos: usize) -> Option<usize> {
 // ---------------------------------------------------------------------------------------------
 // Drug spans.
 
-fn drug_candidate(s: &str, toks: &[Tok], mut c: Candidate, out: &mut Vec<Candidate>) {
+fn drug_candidate(lex: &Lexicon, s: &str, toks: &[Tok], mut c: Candidate, out: &mut Vec<Candidate>) {
     // Inside a hyphenated word: "ketamine-assisted" keeps "ketamine"; "non-opioid" or
-    // "anti-histamine"-style prefixes are not this drug.
+    // "anti-histamine"-style prefixes are not this drug; "post-finasteride syndrome" is a
+    // condition.
     if let Some(k) = tok_containing(toks, c.span.start) {
         let pre = &toks[k].low[..c.span.start - toks[k].span.start];
-        if pre.ends_with("non-") || pre.ends_with("anti-") || pre.ends_with("pro-") {
+        if pre.ends_with("post-") {
+            if let Some(k2) = tok_after(s, toks, toks[k].span.end) {
+                if toks[k2].low == "syndrome" {
+                    let mut cc = as_condition(c, toks[k2].span.end);
+                    cc.span.start = toks[k].span.start;
+                    out.push(cc);
+                    return;
+                }
+            }
+        }
+        if pre.ends_with("non-") || pre.ends_with("anti-") || pre.ends_with("pro-") || pre.ends_with("post-") {
             out.push(block(c.span));
             return;
         }
     }
-    // A drug named before "receptor(s)" is the receptor ("opioid receptors"), unless a class head
-    // follows, which the class rule covers.
+    let text_low = c.span.slice(s).to_lowercase();
+    let prev = tok_before(s, toks, c.span.start);
+    let prev_w = prev.map_or("", |k| toks[k].low.as_str());
+    let is_class = c.concept.as_ref().is_some_and(|k| {
+        let id = k.id.as_bytes();
+        (id.len() > 1 && id[0] == b'D' && id[1].is_ascii_digit()) || k.name.ends_with('s')
+    }) || HORMONES.contains(&text_low.as_str());
+    // "Corveline Biologics": a class word inside a capitalised name.
+    if is_class
+        && c.span.slice(s).chars().next().is_some_and(char::is_uppercase)
+        && prev.is_some_and(|k| toks[k].span.slice(s).chars().next().is_some_and(char::is_uppercase) && k > 0)
+    {
+        out.push(block(c.span));
+        return;
+    }
     if let Some(k) = tok_after(s, toks, c.span.end) {
         let next = toks[k].low.as_str();
+        // A drug named before "receptor(s)" is the receptor ("opioid receptors"); the class rule
+        // covers "... receptor antagonists".
         if next.starts_with("receptor") {
             out.push(block(ByteSpan::new(c.span.start, toks[k].span.end)));
             return;
@@ -281,24 +462,128 @@ fn drug_candidate(s: &str, toks: &[Tok], mut c: Candidate, out: &mut Vec<Candida
             out.push(as_condition(c, toks[k].span.end));
             return;
         }
+        // "antidepressant effects", "opioid treatment program": a modifier, not a substance.
+        if DRUG_NOT_HEAD.contains(&next) {
+            out.push(block(ByteSpan::new(c.span.start, toks[k].span.end)));
+            return;
+        }
+        if let Some(k2) = tok_after(s, toks, toks[k].span.end) {
+            if matches!(next, "treatment" | "addiction" | "use" | "overdose") && DRUG_NOT_HEAD.contains(&toks[k2].low.as_str()) {
+                out.push(block(ByteSpan::new(c.span.start, toks[k2].span.end)));
+                return;
+            }
+        }
+        // Body chemistry in context: "estrogen levels", "insulin of its own".
+        if HORMONES.contains(&text_low.as_str())
+            && (matches!(next, "levels" | "level" | "production" | "resistance" | "sensitivity") || toks[k].low == "of" && s[toks[k].span.end..].trim_start().starts_with("its own"))
+        {
+            out.push(block(c.span));
+            return;
+        }
     }
-    // "low-dose naltrexone": the dose form is part of the name.
-    if let Some(k) = tok_before(s, toks, c.span.start) {
+    let body_verb = |w: &str| matches!(w, "make" | "makes" | "making" | "made" | "produce" | "produces" | "producing" | "produced");
+    if HORMONES.contains(&text_low.as_str()) {
+        // "the ovaries make far less estrogen"
+        let mut k = prev;
+        for _ in 0..3 {
+            let Some(kk) = k else { break };
+            if body_verb(&toks[kk].low) {
+                out.push(block(c.span));
+                return;
+            }
+            k = tok_before(s, toks, toks[kk].span.start);
+        }
+    }
+    if HORMONES.contains(&text_low.as_str())
+        && matches!(prev_w, "own" | "natural" | "falling" | "rising" | "blocks" | "block" | "blocking" | "to")
+    {
+        // "responsive to insulin" / "blocks estrogen": the body's own hormone.
+        if prev_w != "to" || prev.and_then(|k| tok_before(s, toks, toks[k].span.start)).is_some_and(|k0| toks[k0].low == "responsive" || toks[k0].low == "sensitive") {
+            out.push(block(c.span));
+            return;
+        }
+    }
+    // Shortest complete name: "calcium supplements" → "calcium", "Botox injections" → "Botox".
+    let words: Vec<&str> = c.span.slice(s).split(' ').collect();
+    if words.len() >= 2 && FORM_WORDS.contains(&words[words.len() - 1].to_lowercase().as_str()) {
+        let keep = words[..words.len() - 1].join(" ");
+        if lex.concept_of(EntityLabel::Drug, &keep).is_some() {
+            c.span.end = c.span.start + keep.len();
+        }
+    }
+    // Left: route / duration words that name the product ("inhaled corticosteroid",
+    // "long-acting insulin", "vaginal estrogen", "prescription painkillers").
+    if let Some(k) = prev {
         let w = toks[k].low.as_str();
-        if matches!(w, "low-dose" | "high-dose" | "ultra-low-dose" | "microdose" | "microdosed" | "micro-dose") {
+        if is_class && (DRUG_PREMODIFIERS.contains(&w) || w.ends_with("-acting") || w.ends_with("-release")) {
             c.span.start = toks[k].span.start;
             c.score = 0.8;
-        } else if w == "dose" {
-            if let Some(k0) = tok_before(s, toks, toks[k].span.start) {
-                if matches!(toks[k0].low.as_str(), "low" | "high") {
-                    c.span.start = toks[k0].span.start;
-                    c.score = 0.8;
+        }
+    }
+    // Right: dosage form of a topical product ("steroid cream", "eye drops"), formulation codes
+    // ("Keppra XR", "Ventolin HFA", "glucosamine HCl"), strain numbers of a probiotic
+    // ("Lactobacillus plantarum 299v").
+    if let Some(k) = tok_after(s, toks, c.span.end) {
+        let raw = toks[k].span.slice(s);
+        let next = toks[k].low.as_str();
+        let mut end = None;
+        if is_class && DOSAGE_FORMS.contains(&next) {
+            end = Some(toks[k].span.end);
+        } else if is_class && (next == "nasal" || next == "eye") {
+            if let Some(k2) = tok_after(s, toks, toks[k].span.end) {
+                if matches!(toks[k2].low.as_str(), "spray" | "sprays" | "drops") {
+                    end = Some(toks[k2].span.end);
                 }
             }
+        } else if FORMULATION_CODES.contains(&raw) {
+            end = Some(toks[k].span.end);
+        } else if words.len() == 2
+            && c.span.slice(s).chars().next().is_some_and(char::is_uppercase)
+            && raw.len() >= 3
+            && raw.chars().next().is_some_and(|ch| ch.is_ascii_digit())
+            && raw.chars().all(|ch| ch.is_ascii_alphanumeric())
+            && !tok_after(s, toks, toks[k].span.end).is_some_and(|k2| UNITS.contains(&toks[k2].low.as_str()))
+        {
+            end = Some(toks[k].span.end);
+        }
+        if let Some(e) = end {
+            c.span.end = e;
+            c.score = 0.8;
         }
     }
     out.push(c);
 }
+
+/// Words that end a drug-named phrase that is not a substance.
+const DRUG_NOT_HEAD: &[&str] = &[
+    "effect", "effects", "properties", "property", "activity", "action", "actions", "program", "programs", "programme",
+    "clinic", "clinics", "center", "centre", "policy", "prescribing", "prescriptions", "market", "industry", "maker",
+    "makers", "manufacturer", "manufacturers", "company", "companies",
+];
+
+/// Substances the body makes that are also given as drugs: in body-chemistry context they are
+/// not drugs.
+const HORMONES: &[&str] = &[
+    "insulin", "estrogen", "oestrogen", "estrogens", "testosterone", "progesterone", "melatonin", "thyroid hormone",
+    "epinephrine", "hormone", "hormones",
+];
+
+/// Generic form words dropped from the end of a drug name when what remains is a drug.
+const FORM_WORDS: &[&str] = &[
+    "supplement", "supplements", "injection", "injections", "infusion", "infusions", "extract", "extracts", "root",
+    "tablet", "tablets", "capsule", "capsules", "pill", "pills", "shot", "shots", "gummies", "treatment", "therapy",
+];
+
+const UNITS: &[&str] = &["mg", "mcg", "g", "ml", "iu", "units", "unit", "µg", "milligrams", "micrograms", "times", "percent"];
+
+const DRUG_PREMODIFIERS: &[&str] = &["inhaled", "topical", "vaginal", "transdermal", "mealtime", "basal", "prescription", "partial"];
+
+const DOSAGE_FORMS: &[&str] = &["cream", "creams", "ointment", "ointments", "gel", "gels", "lotion", "drops"];
+
+const FORMULATION_CODES: &[&str] = &[
+    "XR", "ER", "SR", "CR", "XL", "LA", "DR", "ODT", "HFA", "DF", "HCl", "IR", "CD", "XC", "ES", "EC", "SA", "Respimat",
+    "Diskus", "FlexPen",
+];
 
 /// Words after a drug that make the phrase a condition ("lithium toxicity", "opioid withdrawal").
 const DRUG_TO_CONDITION: &[&str] = &[
@@ -323,15 +608,40 @@ fn as_condition(c: Candidate, end: usize) -> Candidate {
 fn condition_candidate(s: &str, toks: &[Tok], mut c: Candidate, out: &mut Vec<Candidate>) {
     if let Some(k) = tok_containing(toks, c.span.start) {
         let pre = &toks[k].low[..c.span.start - toks[k].span.start];
-        // "anti-anxiety", "non-cancer", "pre-diabetes" handled by the lexicon, not here.
+        // "anti-anxiety", "non-cancer": a prefix turns the word into something else.
         if pre.ends_with("anti-") || pre.ends_with("non-") || pre.ends_with("anti") {
             out.push(block(ByteSpan::new(toks[k].span.start, c.span.end.max(toks[k].span.end))));
             return;
         }
     }
+    // "pain-signaling chemicals", "cancer-fighting": the word modifies a compound ("-like",
+    // "-up" and condition tails aside).
+    if let Some(k) = tok_containing(toks, c.span.end) {
+        let rest = &toks[k].low[c.span.end - toks[k].span.start..];
+        if rest.starts_with('-') && !matches!(rest, "-up" | "-ups" | "-like") {
+            out.push(block(ByteSpan::new(c.span.start.min(toks[k].span.start), toks[k].span.end)));
+            return;
+        }
+    }
     let orig = c.span;
+    let raw = c.span.slice(s);
+    if let Some(k) = tok_after(s, toks, c.span.end) {
+        let next = toks[k].low.as_str();
+        // "headache clinic", "allergy action plan", "tumor necrosis factor", "pain relief".
+        let title_org = raw.chars().next().is_some_and(char::is_uppercase)
+            && toks[k..].iter().take(3).take_while(|t| t.span.slice(s).chars().next().is_some_and(char::is_uppercase)).any(|t| ORG_HEADS.contains(&t.low.as_str()));
+        if CONDITION_NOT_HEAD.contains(&next) || title_org {
+            out.push(block(ByteSpan::new(c.span.start, toks[k].span.end)));
+            return;
+        }
+        // "the authors stress that": a verb.
+        if raw.eq_ignore_ascii_case("stress") && matches!(next, "that" | "the" | "how") {
+            out.push(block(c.span));
+            return;
+        }
+    }
     // Left: modifiers of the noun phrase.
-    let head = c.span.slice(s).to_lowercase();
+    let head = raw.to_lowercase();
     let pain_like = PAIN_HEADS.iter().any(|h| head == *h || head.ends_with(&format!(" {h}")));
     let mut modifiers = 0;
     while let Some(k) = tok_before(s, toks, c.span.start) {
@@ -341,6 +651,15 @@ fn condition_candidate(s: &str, toks: &[Tok], mut c: Candidate, out: &mut Vec<Ca
             c.span.start = toks[k].span.start;
             modifiers += 1;
             continue;
+        }
+        // "moderate to severe", "mild to moderate": spaced severity ranges.
+        if w == "to" && modifiers > 0 {
+            if let Some(k0) = tok_before(s, toks, toks[k].span.start) {
+                if matches!(toks[k0].low.as_str(), "mild" | "moderate" | "severe") {
+                    c.span.start = toks[k0].span.start;
+                    continue;
+                }
+            }
         }
         // "type 2 diabetes", "stage 3 kidney disease"
         if w.chars().all(|ch| ch.is_ascii_digit()) || matches!(w, "i" | "ii" | "iii" | "iv" | "1a" | "1b") {
@@ -353,23 +672,75 @@ fn condition_candidate(s: &str, toks: &[Tok], mut c: Candidate, out: &mut Vec<Ca
             }
         }
         // Intensifier before a modifier: "very severe".
-        if modifiers > 0 && matches!(w, "very" | "extremely" | "severely" | "mildly") {
+        if matches!(w, "very" | "extremely" | "severely" | "mildly") {
             c.span.start = toks[k].span.start;
             continue;
         }
         break;
     }
-    // Right: "asthma attacks", "gout flares", "lupus flare-up".
+    // Right: "asthma attacks", "gout flares", "lupus flare-up", "breast cancer recurrence".
     if let Some(k) = tok_after(s, toks, c.span.end) {
         if CONDITION_TAILS.contains(&toks[k].low.as_str()) {
             c.span.end = toks[k].span.end;
         }
+    }
+    // "bleeding in the brain", "tingling in the hands or feet".
+    if let Some(e) = body_part_pp(s, toks, c.span.end) {
+        c.span.end = e;
     }
     if c.span != orig {
         c.score = 0.8;
     }
     out.push(c);
 }
+
+/// End of "in the/your <body part> (or/and <body part>)" right after `pos`, if there.
+fn body_part_pp(s: &str, toks: &[Tok], pos: usize) -> Option<usize> {
+    let k = tok_after(s, toks, pos)?;
+    if toks[k].low != "in" {
+        return None;
+    }
+    let k1 = tok_after(s, toks, toks[k].span.end)?;
+    if toks[k1].low != "the" {
+        return None;
+    }
+    let k2 = tok_after(s, toks, toks[k1].span.end)?;
+    if !PP_BODY_PARTS.contains(&toks[k2].low.as_str()) {
+        return None;
+    }
+    let mut end = toks[k2].span.end;
+    if let Some(k3) = tok_after(s, toks, end) {
+        if matches!(toks[k3].low.as_str(), "or" | "and") {
+            if let Some(k4) = tok_after(s, toks, toks[k3].span.end) {
+                if PP_BODY_PARTS.contains(&toks[k4].low.as_str()) {
+                    end = toks[k4].span.end;
+                }
+            }
+        }
+    }
+    Some(end)
+}
+
+const PP_BODY_PARTS: &[&str] = &[
+    "brain", "urine", "stool", "stools", "hands", "feet", "legs", "arms", "chest", "joints", "muscles", "stomach", "back",
+    "neck", "head", "eyes", "ears", "lungs", "throat", "mouth", "skin", "face", "abdomen", "belly", "leg", "arm", "hand",
+    "foot", "knees", "fingers", "toes",
+];
+
+/// Words after a condition word that make it a modifier of something else.
+const CONDITION_NOT_HEAD: &[&str] = &[
+    "clinic", "clinics", "center", "centre", "centers", "society", "foundation", "association", "institute", "network",
+    "unit", "ward", "specialist", "specialists", "charity", "trust", "alliance", "council", "program", "programme",
+    "plan", "factor", "factors", "relief", "management", "research", "researchers", "awareness", "organization",
+    "organisation", "journal", "news", "hospital", "service", "services", "team", "app", "physician", "physicians",
+    "doctor", "doctors", "nurse", "nurses", "expert", "experts",
+];
+
+/// Heads of organisation names ("Pain News Network", "American Headache Society").
+const ORG_HEADS: &[&str] = &[
+    "network", "society", "foundation", "association", "institute", "center", "centre", "clinic", "news", "journal",
+    "alliance", "council", "trust", "hospital", "research", "today", "uk", "international", "federation", "group",
+];
 
 fn is_condition_modifier(w: &str) -> bool {
     if CONDITION_MODIFIERS.contains(&w) {
@@ -399,12 +770,16 @@ const CONDITION_MODIFIERS: &[&str] = &[
     "paroxysmal", "metastatic", "invasive", "early-stage", "late-stage", "end-stage", "long-term", "short-term",
     "generalized", "generalised", "diabetic", "allergic", "menstrual", "neuropathic", "inflammatory", "rebound",
     "idiopathic", "secondary", "primary", "erosive", "atopic", "cystic", "frequent", "sudden", "transient",
+    "serious", "uncontrolled", "untreated", "fatal", "repeated", "long-lasting", "widespread", "unexplained", "itchy",
+    "bloody", "morning", "oral", "deep", "early", "relapsing", "uncomplicated", "atypical", "permanent", "excessive",
+    "life-threatening", "high", "constant", "worsening",
 ];
 
 /// Condition heads that take a body part in front ("chest pain", "joint swelling").
 const PAIN_HEADS: &[&str] = &[
     "pain", "pains", "ache", "aches", "cramps", "cramping", "stiffness", "swelling", "tenderness", "irritation",
     "upset", "discomfort", "infection", "infections", "bleeding", "inflammation", "spasms", "weakness", "numbness",
+    "injury", "injuries", "damage", "failure", "problems", "issues", "dryness", "redness", "rash",
 ];
 
 const BODY_PARTS: &[&str] = &[
@@ -416,7 +791,7 @@ const BODY_PARTS: &[&str] = &[
 
 const CONDITION_TAILS: &[&str] = &[
     "attack", "attacks", "flare", "flares", "flare-up", "flare-ups", "flareup", "flareups", "episode", "episodes",
-    "crisis", "crises", "exacerbation", "exacerbations",
+    "crisis", "crises", "exacerbation", "exacerbations", "recurrence", "recurrences", "problems",
 ];
 
 // ---------------------------------------------------------------------------------------------
@@ -449,7 +824,14 @@ fn drug_class_rules(lex: &Lexicon, s: &str, toks: &[Tok], out: &mut Vec<Candidat
                     break;
                 }
             }
-            if let Some(st) = start {
+            if let Some(mut st) = start {
+                // "partial opioid agonist", "short-acting beta agonist", "selective ... inhibitors"
+                if let Some(p) = tok_before(s, toks, st) {
+                    let w = toks[p].low.as_str();
+                    if DRUG_PREMODIFIERS.contains(&w) || w.ends_with("-acting") || w == "selective" {
+                        st = toks[p].span.start;
+                    }
+                }
                 let span = ByteSpan::new(st, t.span.end);
                 let concept = lex.concept_of(EntityLabel::Drug, span.slice(s));
                 out.push(Candidate { span, label: Some(EntityLabel::Drug), score: 0.7, origin: Origin::Rule, concept, prio: 1 });
@@ -571,6 +953,20 @@ fn symptom_rules(s: &str, toks: &[Tok], out: &mut Vec<Candidate>) {
                     }
                 }
             }
+            w if SYMPTOM_ADJECTIVES.contains(&w) => {
+                if let Some(n) = next(k) {
+                    if SYMPTOM_PARTS.contains(&n.low.as_str()) {
+                        end = Some(n.span.end);
+                    }
+                }
+            }
+            "bone" | "hair" | "skin" => {
+                if let Some(n) = next(k) {
+                    if n.low == "thinning" {
+                        end = Some(n.span.end);
+                    }
+                }
+            }
             "blurred" | "blurry" | "double" => {
                 if let Some(n) = next(k) {
                     if n.low == "vision" {
@@ -581,14 +977,104 @@ fn symptom_rules(s: &str, toks: &[Tok], out: &mut Vec<Candidate>) {
             _ => {}
         }
         if let Some(e) = end {
-            out.push(Candidate {
+            let c = Candidate {
                 span: ByteSpan::new(t.span.start, e),
                 label: Some(EntityLabel::Condition),
                 score: 0.6,
                 origin: Origin::Rule,
                 concept: None,
                 prio: 1,
-            });
+            };
+            condition_candidate(s, toks, c, out);
+        }
+    }
+}
+
+/// Adjectives that make a visible or felt symptom of a body part ("cold hands", "dark urine").
+const SYMPTOM_ADJECTIVES: &[&str] = &[
+    "stuffy", "runny", "cold", "shaky", "dark", "blue", "chapped", "pale", "peeling", "drooping", "red", "itchy",
+    "swollen", "sore", "cracked", "puffy", "watery", "bloodshot", "numb", "tingly", "stiff", "bleeding", "vivid",
+    "bad", "yellowing", "sweaty", "clammy", "aching",
+];
+
+const SYMPTOM_PARTS: &[&str] = &[
+    "nose", "hands", "feet", "urine", "lips", "skin", "eyelids", "cheeks", "eyes", "throat", "arm", "arms", "joints",
+    "gums", "ankles", "legs", "scalp", "stools", "tongue", "mouth", "muscles", "dreams", "taste", "backs", "fingers",
+    "toes", "face", "neck", "back",
+];
+
+/// "liver problems", "heart conditions", "psychiatric disorders", "gastrointestinal issues": a
+/// body system or medical field followed by a generic problem noun is a condition.
+fn system_problem_rule(s: &str, toks: &[Tok], out: &mut Vec<Candidate>) {
+    for (k, t) in toks.iter().enumerate() {
+        if !PROBLEM_HEADS.contains(&t.low.as_str()) || k == 0 {
+            continue;
+        }
+        let Some(p) = tok_before(s, toks, t.span.start) else { continue };
+        let w = toks[p].low.as_str();
+        let mut start = None;
+        if SYSTEM_WORDS.contains(&w) {
+            start = Some(toks[p].span.start);
+            // "heart rhythm problems", "immune system issues", "mental health conditions"
+            if let Some(p0) = tok_before(s, toks, toks[p].span.start) {
+                let w0 = toks[p0].low.as_str();
+                if matches!((w0, w), ("heart", "rhythm") | ("immune", "system") | ("mental", "health") | ("nervous", "system")) {
+                    start = Some(toks[p0].span.start);
+                }
+            }
+        } else if w == "system" || w == "health" || w == "rhythm" {
+            if let Some(p0) = tok_before(s, toks, toks[p].span.start) {
+                if matches!(toks[p0].low.as_str(), "immune" | "mental" | "heart" | "nervous") {
+                    start = Some(toks[p0].span.start);
+                }
+            }
+        }
+        if let Some(st) = start {
+            let c = Candidate {
+                span: ByteSpan::new(st, t.span.end),
+                label: Some(EntityLabel::Condition),
+                score: 0.6,
+                origin: Origin::Rule,
+                concept: None,
+                prio: 1,
+            };
+            condition_candidate(s, toks, c, out);
+        }
+    }
+}
+
+const PROBLEM_HEADS: &[&str] = &[
+    "problem", "problems", "issues", "condition", "conditions", "disorder", "disorders", "disease", "diseases", "damage",
+    "complications", "difficulties", "changes",
+];
+
+const SYSTEM_WORDS: &[&str] = &[
+    "heart", "liver", "kidney", "lung", "thyroid", "skin", "bone", "joint", "eye", "vision", "memory", "sleep",
+    "breathing", "stomach", "bowel", "bladder", "fertility", "metabolic", "psychiatric", "neurological",
+    "neurodegenerative", "inflammatory", "autoimmune", "cardiovascular", "respiratory", "digestive", "gastrointestinal",
+    "hormonal", "mood", "behavioral", "behavioural", "cognitive", "concentration", "balance", "hearing", "dental",
+    "gum", "prostate", "urinary", "nerve", "muscle", "blood", "circulation", "weight", "mental",
+];
+
+/// Research codes of investigational drugs ("CVB-117", "LY-3002813"): 2–5 capitals, a hyphen and
+/// 3–7 digits, in a sentence that speaks of a drug, dose or trial.
+fn drug_code_rule(s: &str, toks: &[Tok], out: &mut Vec<Candidate>) {
+    let low = s.to_lowercase();
+    let druggy = ["drug", "dose", "trial", "treatment", "therapy", "compound", "candidate", "mg", "tablet", "injection", "placebo"]
+        .iter()
+        .any(|w| low.contains(w));
+    if !druggy {
+        return;
+    }
+    for t in toks {
+        let raw = t.span.slice(s);
+        let Some((a, b)) = raw.split_once('-') else { continue };
+        if (2..=5).contains(&a.len())
+            && a.chars().all(|c| c.is_ascii_uppercase())
+            && (3..=7).contains(&b.len())
+            && b.chars().all(|c| c.is_ascii_digit())
+        {
+            out.push(Candidate { span: t.span, label: Some(EntityLabel::Drug), score: BRAND_SCORE, origin: Origin::Rule, concept: None, prio: 0 });
         }
     }
 }
@@ -622,10 +1108,14 @@ fn brand_in_parens(lex: &Lexicon, s: &str, toks: &[Tok], out: &mut Vec<Candidate
         let span = ByteSpan::new(inner_start + lead, inner_start + lead + word.len());
         if toks.iter().any(|t| t.span == span) {
             let concept = lex.concept_of(EntityLabel::Drug, word);
-            out.push(Candidate { span, label: Some(EntityLabel::Drug), score: 0.6, origin: Origin::Rule, concept, prio: 0 });
+            out.push(Candidate { span, label: Some(EntityLabel::Drug), score: BRAND_SCORE, origin: Origin::Rule, concept, prio: 0 });
         }
     }
 }
+
+/// Score of rule-only drug names the document defines (brands in parentheses, research codes);
+/// these names are then tagged wherever else they occur.
+const BRAND_SCORE: f32 = 0.6;
 
 /// Longest candidates first (ties: higher priority, then leftmost); then drop blocking spans.
 fn resolve(mut cands: Vec<Candidate>) -> Vec<Candidate> {
