@@ -21,7 +21,6 @@ use std::io::Read;
 use std::sync::OnceLock;
 use std::time::Instant;
 
-use aho_corasick::{AhoCorasick, AhoCorasickBuilder, Anchored, Input, MatchKind, StartKind};
 
 use crate::doc::{ByteSpan, Concept, EntityLabel};
 
@@ -87,7 +86,10 @@ pub struct LexStats {
 }
 
 pub struct Lexicon {
-    ac: AhoCorasick,
+    /// Normalised surface form → entry index.
+    index: HashMap<Box<str>, u32>,
+    /// Longest normalised form, in bytes (bounds the phrases tried at each word start).
+    max_len: usize,
     entries: Vec<LexEntry>,
     concepts: Vec<Concept>,
     stats: LexStats,
@@ -123,7 +125,7 @@ impl Lexicon {
             if line.is_empty() || line.starts_with('#') {
                 continue;
             }
-            let key = normalize(line).text;
+            let key = normalize_key(line);
             if !key.is_empty() {
                 let i = b.entry(key);
                 b.entries[i].blocked = true;
@@ -151,12 +153,8 @@ impl Lexicon {
 
     /// The entry of a whole phrase, if the phrase (normalised) is a listed surface form.
     pub fn lookup(&self, phrase: &str) -> Option<&LexEntry> {
-        let n = normalize(phrase.trim());
-        if n.text.is_empty() {
-            return None;
-        }
-        let m = self.ac.find(Input::new(&n.text).anchored(Anchored::Yes))?;
-        (m.end() == n.text.len()).then(|| &self.entries[m.pattern().as_usize()])
+        let key = normalize_key(phrase.trim());
+        self.index.get(key.trim()).map(|&i| &self.entries[i as usize])
     }
 
     /// Is `word` (or its singular) a listed drug name, and not a never-tag phrase?
@@ -203,56 +201,84 @@ impl Lexicon {
     /// `text` (blocked ones included: the caller decides), as spans of `text`. A match may run
     /// on over a plural ending (`migraine` → `migraines`, `PPI` → `PPIs`). Capitals-only
     /// entries match only text in capitals.
+    ///
+    /// At each word start, the phrases ending at the following word ends are looked up in the
+    /// surface index, longest first: the leftmost-longest match of an anchored automaton, at the
+    /// cost of a few hash look-ups per word and none of an automaton's build time.
     pub fn find(&self, text: &str) -> Vec<LexMatch> {
         let n = normalize(text);
-        let h = n.text.as_bytes();
+        let h = n.text.as_str();
+        // Word ends: positions after a word char not followed by one.
+        let mut ends = Vec::new();
+        let mut starts = Vec::new();
+        let mut prev_word = false;
+        for (i, c) in h.char_indices() {
+            let w = is_word_char(c);
+            if w && !prev_word {
+                starts.push(i);
+            }
+            if !w && prev_word {
+                ends.push(i);
+            }
+            prev_word = w;
+        }
+        if prev_word {
+            ends.push(h.len());
+        }
         let mut out = Vec::new();
-        let mut pos = 0;
-        while pos < h.len() {
-            if !is_word_start(&n.text, pos) {
-                pos += 1;
+        let mut next_free = 0;
+        for &st in &starts {
+            if st < next_free {
                 continue;
             }
-            match self.longest_at(&n, text, pos) {
-                Some(m) => {
-                    let end_norm = m.1;
-                    out.push(LexMatch { span: n.orig_span(pos, end_norm), entry: m.0, plural: m.2 });
-                    pos = end_norm;
+            let lo = ends.partition_point(|&e| e <= st);
+            let hi = ends.partition_point(|&e| e <= st + self.max_len + 2);
+            'ends: for &e in ends[lo..hi].iter().rev() {
+                for (stem_end, plural) in stems(h, st, e) {
+                    let phrase = &h[st..stem_end];
+                    let Some(&i) = self.index.get(phrase).or_else(|| self.index.get(american(phrase)?.as_str())) else {
+                        continue;
+                    };
+                    let entry = &self.entries[i as usize];
+                    if entry.caps_only && !is_caps(n.orig_span(st, e).slice(text)) {
+                        continue;
+                    }
+                    out.push(LexMatch { span: n.orig_span(st, e), entry: i, plural });
+                    next_free = e;
+                    break 'ends;
                 }
-                None => pos += 1,
             }
         }
         out
     }
+}
 
-    /// The longest surface form starting at normalised byte `start` that ends on a word boundary
-    /// (possibly after a plural ending): (entry, normalised end, plural).
-    fn longest_at(&self, n: &Normalized, orig: &str, start: usize) -> Option<(u32, usize, bool)> {
-        let h = n.text.as_str();
-        let mut limit = h.len();
-        loop {
-            let input = Input::new(h).range(start..limit).anchored(Anchored::Yes);
-            let m = self.ac.find(input)?;
-            let (pid, end) = (m.pattern().as_usize() as u32, m.end());
-            let entry = &self.entries[pid as usize];
-            if let Some((end2, plural)) = boundary_end(h, end, entry) {
-                if !entry.caps_only || is_caps(n.orig_slice(orig, start, end)) {
-                    return Some((pid, end2, plural));
-                }
-            }
-            // Try again with a shorter form: one ending before this match's end.
-            if end <= start + 1 {
-                return None;
-            }
-            limit = end - 1;
-            while limit > start && !h.is_char_boundary(limit) {
-                limit -= 1;
-            }
-            if limit <= start {
-                return None;
-            }
+/// British spellings looked up in their American form when the British one is not listed:
+/// "diarrhoea" → "diarrhea", "hypoglycaemia" → "hypoglycemia", "oedema" → "edema". `None` when
+/// the phrase has no `ae`/`oe`.
+fn american(phrase: &str) -> Option<String> {
+    (phrase.contains("ae") || phrase.contains("oe")).then(|| phrase.replace("ae", "e").replace("oe", "e"))
+}
+
+/// The forms to look up for the phrase `h[st..e]`: itself, then without a plural ending
+/// (`s`; `es` after s, x, z, ch, sh), each with its end and whether it is the plural reading.
+fn stems(h: &str, st: usize, e: usize) -> impl Iterator<Item = (usize, bool)> {
+    let w = &h[st..e];
+    let mut v = [(e, false), (0, true), (0, true)];
+    let mut n = 1;
+    if let Some(stem) = w.strip_suffix('s') {
+        if stem.len() >= 2 && stem.ends_with(|c: char| c.is_alphabetic() && c != 's') {
+            v[n] = (st + stem.len(), true);
+            n += 1;
         }
     }
+    if let Some(stem) = w.strip_suffix("es") {
+        if stem.len() >= 2 && ["s", "x", "z", "ch", "sh"].iter().any(|x| stem.ends_with(x)) {
+            v[n] = (st + stem.len(), true);
+            n += 1;
+        }
+    }
+    v.into_iter().take(n)
 }
 
 /// The text of each lexicon file.
@@ -266,38 +292,42 @@ pub struct Sources<'a> {
 
 #[derive(Default)]
 struct Builder {
-    keys: Vec<String>,
-    index: HashMap<String, usize>,
+    index: HashMap<Box<str>, u32>,
     entries: Vec<LexEntry>,
     /// Per entry: (all spellings in capitals, all spellings capitalised) so far.
     shapes: Vec<(bool, bool)>,
     concepts: Vec<Concept>,
-    concept_index: HashMap<(String, String), u32>,
+    /// "id\tname" as written in the file → concept index.
+    concept_index: HashMap<String, u32>,
+    key_buf: String,
     skipped: usize,
 }
 
 impl Builder {
     fn entry(&mut self, key: String) -> usize {
-        if let Some(&i) = self.index.get(&key) {
-            return i;
+        if let Some(&i) = self.index.get(key.as_str()) {
+            return i as usize;
         }
         let i = self.entries.len();
-        self.index.insert(key.clone(), i);
-        self.keys.push(key);
+        self.index.insert(key.into_boxed_str(), i as u32);
         self.entries.push(LexEntry::default());
         self.shapes.push((true, true));
         i
     }
 
     fn concept(&mut self, id: &str, name: &str) -> u32 {
-        let id = if id.is_empty() || id == "-" { format!("HC:{}", slug(name)) } else { id.to_string() };
-        let k = (id, name.to_string());
-        if let Some(&i) = self.concept_index.get(&k) {
+        // Rows of one concept are usually adjacent-ish; look up by "id\tname" without allocating.
+        self.key_buf.clear();
+        self.key_buf.push_str(id);
+        self.key_buf.push('\t');
+        self.key_buf.push_str(name);
+        if let Some(&i) = self.concept_index.get(self.key_buf.as_str()) {
             return i;
         }
+        let full_id = if id.is_empty() || id == "-" { format!("HC:{}", slug(name)) } else { id.to_string() };
         let i = self.concepts.len() as u32;
-        self.concepts.push(Concept { id: k.0.clone(), name: k.1.clone() });
-        self.concept_index.insert(k, i);
+        self.concepts.push(Concept { id: full_id, name: name.to_string() });
+        self.concept_index.insert(self.key_buf.clone(), i);
         i
     }
 
@@ -323,7 +353,7 @@ impl Builder {
     }
 
     fn add(&mut self, surface: &str, canonical: &str, id: &str, label: EntityLabel, curated: bool) {
-        let key = normalize(surface).text;
+        let key = normalize_key(surface);
         // A one-character form is never worth matching.
         if key.chars().filter(|c| c.is_alphanumeric()).count() < 2 {
             self.skipped += 1;
@@ -354,11 +384,7 @@ impl Builder {
             e.caps_only = *caps && (e.drug.is_some() || e.condition.is_some());
             e.capitalized = *capd;
         }
-        let ac = AhoCorasickBuilder::new()
-            .match_kind(MatchKind::LeftmostLongest)
-            .start_kind(StartKind::Anchored)
-            .build(&self.keys)
-            .expect("lexicon automaton: too many patterns");
+        let max_len = self.index.keys().map(|k| k.len()).max().unwrap_or(0);
         let stats = LexStats {
             surfaces: entries.len(),
             drug_surfaces: entries.iter().filter(|e| e.drug.is_some()).count(),
@@ -368,7 +394,7 @@ impl Builder {
             skipped_lines: self.skipped,
             load_ms: t0.elapsed().as_millis(),
         };
-        Lexicon { ac, entries, concepts: self.concepts, stats }
+        Lexicon { index: self.index, max_len, entries, concepts: self.concepts, stats }
     }
 }
 
@@ -452,9 +478,6 @@ impl Normalized {
     pub fn orig_span(&self, s: usize, e: usize) -> ByteSpan {
         ByteSpan::new(self.starts[s] as usize, self.ends[e - 1] as usize)
     }
-    fn orig_slice<'a>(&self, orig: &'a str, s: usize, e: usize) -> &'a str {
-        self.orig_span(s, e).slice(orig)
-    }
 }
 
 /// Lower-case (Unicode), apostrophes `’ ‘ ʼ` → `'`, hyphens and dashes `- ‐ ‑ ‒ –` → space,
@@ -503,49 +526,46 @@ pub fn normalize(text: &str) -> Normalized {
     Normalized { text: out, starts, ends }
 }
 
-fn char_before(s: &str, pos: usize) -> Option<char> {
-    s[..pos].chars().next_back()
-}
-
-fn char_at(s: &str, pos: usize) -> Option<char> {
-    s.get(pos..).and_then(|t| t.chars().next())
+/// [`normalize`] without the map back, trimmed: the key a surface form is indexed under.
+pub fn normalize_key(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut last_space = true;
+    for c in text.chars() {
+        match c {
+            '\u{2019}' | '\u{2018}' | '\u{02BC}' => {
+                out.push('\'');
+                last_space = false;
+            }
+            '-' | '\u{2010}' | '\u{2011}' | '\u{2012}' | '\u{2013}' => {
+                if !last_space {
+                    out.push(' ');
+                    last_space = true;
+                }
+            }
+            c if c.is_whitespace() => {
+                if !last_space {
+                    out.push(' ');
+                    last_space = true;
+                }
+            }
+            c => {
+                last_space = false;
+                if c.is_ascii() {
+                    out.push(c.to_ascii_lowercase());
+                } else {
+                    out.extend(c.to_lowercase());
+                }
+            }
+        }
+    }
+    while out.ends_with(' ') {
+        out.pop();
+    }
+    out
 }
 
 fn is_word_char(c: char) -> bool {
     c.is_alphanumeric() || c == '_'
-}
-
-fn is_word_start(s: &str, pos: usize) -> bool {
-    s.is_char_boundary(pos)
-        && char_at(s, pos).is_some_and(is_word_char)
-        && !char_before(s, pos).is_some_and(is_word_char)
-}
-
-/// Where a match ending at normalised byte `end` really ends: at `end` when a word boundary
-/// follows, after a plural ending `s`/`es` when that is followed by a boundary, else `None`.
-fn boundary_end(h: &str, end: usize, entry: &LexEntry) -> Option<(usize, bool)> {
-    let last = char_before(h, end)?;
-    let ok = |p: usize| !char_at(h, p).is_some_and(is_word_char);
-    // A match ending in punctuation ("ME/CFS." is fine, but "ME/" is not a form) needs nothing.
-    if ok(end) {
-        return Some((end, false));
-    }
-    let _ = entry;
-    if !last.is_alphabetic() {
-        return None;
-    }
-    let rest = &h[end..];
-    if rest.starts_with('s') && ok(end + 1) && last != 's' {
-        return Some((end + 1, true));
-    }
-    let stem = &h[..end];
-    if rest.starts_with("es")
-        && ok(end + 2)
-        && (stem.ends_with('s') || stem.ends_with('x') || stem.ends_with("ch") || stem.ends_with("sh") || stem.ends_with('z'))
-    {
-        return Some((end + 2, true));
-    }
-    None
 }
 
 /// True when the text has at least one letter and no lower-case letter other than a final `s`

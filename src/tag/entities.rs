@@ -652,6 +652,16 @@ fn condition_candidate(s: &str, toks: &[Tok], mut c: Candidate, out: &mut Vec<Ca
             modifiers += 1;
             continue;
         }
+        // "male pattern hair loss"
+        if w == "pattern" {
+            if let Some(k0) = tok_before(s, toks, toks[k].span.start) {
+                if matches!(toks[k0].low.as_str(), "male" | "female") {
+                    c.span.start = toks[k0].span.start;
+                    modifiers += 1;
+                    continue;
+                }
+            }
+        }
         // "moderate to severe", "mild to moderate": spaced severity ranges.
         if w == "to" && modifiers > 0 {
             if let Some(k0) = tok_before(s, toks, toks[k].span.start) {
@@ -769,7 +779,7 @@ const CONDITION_MODIFIERS: &[&str] = &[
     "nocturnal", "debilitating", "painful", "hormonal", "bacterial", "viral", "fungal", "juvenile", "childhood",
     "paroxysmal", "metastatic", "invasive", "early-stage", "late-stage", "end-stage", "long-term", "short-term",
     "generalized", "generalised", "diabetic", "allergic", "menstrual", "neuropathic", "inflammatory", "rebound",
-    "idiopathic", "secondary", "primary", "erosive", "atopic", "cystic", "frequent", "sudden", "transient",
+    "idiopathic", "secondary", "primary", "upper", "erosive", "atopic", "cystic", "frequent", "sudden", "transient",
     "serious", "uncontrolled", "untreated", "fatal", "repeated", "long-lasting", "widespread", "unexplained", "itchy",
     "bloody", "morning", "oral", "deep", "early", "relapsing", "uncomplicated", "atypical", "permanent", "excessive",
     "life-threatening", "high", "constant", "worsening",
@@ -779,14 +789,16 @@ const CONDITION_MODIFIERS: &[&str] = &[
 const PAIN_HEADS: &[&str] = &[
     "pain", "pains", "ache", "aches", "cramps", "cramping", "stiffness", "swelling", "tenderness", "irritation",
     "upset", "discomfort", "infection", "infections", "bleeding", "inflammation", "spasms", "weakness", "numbness",
-    "injury", "injuries", "damage", "failure", "problems", "issues", "dryness", "redness", "rash",
+    "injury", "injuries", "damage", "failure", "problems", "issues", "dryness", "redness", "rash", "bleed", "bleeds",
+    "thinning",
 ];
 
 const BODY_PARTS: &[&str] = &[
     "back", "chest", "joint", "joints", "muscle", "muscles", "stomach", "abdominal", "neck", "shoulder", "knee",
     "hip", "nerve", "pelvic", "tooth", "ear", "eye", "leg", "arm", "foot", "breast", "throat", "jaw", "wrist", "hand",
     "bone", "gut", "bowel", "bladder", "skin", "sinus", "lung", "kidney", "liver", "menstrual", "esophageal",
-    "gastrointestinal", "urinary", "vaginal", "yeast", "ear", "facial", "low-back", "lower",
+    "gastrointestinal", "urinary", "vaginal", "yeast", "facial", "low-back", "lower", "brain", "heart", "scalp",
+    "ovarian", "rectal", "anal", "dental", "gum", "calf", "heel", "ankle", "groin", "injection-site",
 ];
 
 const CONDITION_TAILS: &[&str] = &[
@@ -967,6 +979,14 @@ fn symptom_rules(s: &str, toks: &[Tok], out: &mut Vec<Candidate>) {
                     }
                 }
             }
+            w if PAIRED_SYMPTOMS.iter().any(|(a, _)| *a == w) => {
+                if let Some(n) = next(k) {
+                    if PAIRED_SYMPTOMS.iter().any(|(a, b)| *a == w && b.split('|').any(|x| x == n.low)) {
+                        end = Some(n.span.end);
+                    }
+                }
+            }
+            "breakouts" | "breakout" => end = Some(t.span.end),
             "blurred" | "blurry" | "double" => {
                 if let Some(n) = next(k) {
                     if n.low == "vision" {
@@ -990,6 +1010,58 @@ fn symptom_rules(s: &str, toks: &[Tok], out: &mut Vec<Candidate>) {
     }
 }
 
+/// Two-word symptoms: first word, `|`-separated second words.
+const PAIRED_SYMPTOMS: &[(&str, &str)] = &[
+    ("frequent", "urination"),
+    ("painful", "urination|sex|intercourse|periods|erections"),
+    ("excessive", "thirst|sweating|hunger|sleepiness|bleeding"),
+    ("slowed", "breathing"),
+    ("shallow", "breathing"),
+    ("labored", "breathing"),
+    ("laboured", "breathing"),
+    ("feeling", "faint|dizzy|lightheaded|light-headed|jittery|shaky|sick|nauseous|drowsy"),
+    ("heat", "intolerance|sensitivity"),
+    ("cold", "intolerance|sensitivity"),
+    ("sun", "sensitivity"),
+    ("light", "sensitivity"),
+    ("hot", "flushes|flashes|flush|flash"),
+    ("night", "sweats"),
+    ("irregular", "periods|menstruation"),
+    ("heavy", "periods|bleeding"),
+    ("missed", "periods"),
+    ("sleepless", "nights"),
+    ("delayed", "orgasm|ejaculation"),
+    ("overactive", "thyroid|bladder"),
+    ("underactive", "thyroid"),
+    ("yeast", "overgrowth"),
+    ("bacterial", "overgrowth"),
+    ("early", "menopause"),
+    ("allergic", "reaction|reactions"),
+    ("skin", "reaction|reactions"),
+    ("serious", "reaction|reactions"),
+    ("severe", "reaction|reactions"),
+    ("infusion", "reaction|reactions"),
+    ("biphasic", "reaction|reactions"),
+    ("anaphylactic", "reaction|reactions"),
+    ("hypersensitivity", "reaction|reactions"),
+    ("low", "potassium|sodium|iron|magnesium|calcium|testosterone|platelets"),
+    ("high", "triglycerides|cholesterol|potassium|calcium"),
+    ("weight", "gain"),
+    ("mood", "swings"),
+    ("memory", "loss|lapses"),
+    ("muscle", "aches|weakness|cramps|pain|spasms"),
+    ("withdrawal", "symptoms"),
+    ("menopausal", "symptoms"),
+    ("urinary", "symptoms"),
+    ("respiratory", "symptoms|infections|infection"),
+    ("gastrointestinal", "symptoms"),
+    ("digestive", "symptoms|issues|problems"),
+    ("allergy", "symptoms"),
+    ("cold", "symptoms|sores"),
+    ("flu", "symptoms"),
+    ("depressive", "symptoms|episodes|states"),
+];
+
 /// Adjectives that make a visible or felt symptom of a body part ("cold hands", "dark urine").
 const SYMPTOM_ADJECTIVES: &[&str] = &[
     "stuffy", "runny", "cold", "shaky", "dark", "blue", "chapped", "pale", "peeling", "drooping", "red", "itchy",
@@ -1007,6 +1079,21 @@ const SYMPTOM_PARTS: &[&str] = &[
 /// body system or medical field followed by a generic problem noun is a condition.
 fn system_problem_rule(s: &str, toks: &[Tok], out: &mut Vec<Candidate>) {
     for (k, t) in toks.iter().enumerate() {
+        if PAIN_HEADS.contains(&t.low.as_str()) {
+            if let Some(p) = tok_before(s, toks, t.span.start) {
+                if BODY_PARTS.contains(&toks[p].low.as_str()) {
+                    let c = Candidate {
+                        span: ByteSpan::new(toks[p].span.start, t.span.end),
+                        label: Some(EntityLabel::Condition),
+                        score: 0.6,
+                        origin: Origin::Rule,
+                        concept: None,
+                        prio: 1,
+                    };
+                    condition_candidate(s, toks, c, out);
+                }
+            }
+        }
         if !PROBLEM_HEADS.contains(&t.low.as_str()) || k == 0 {
             continue;
         }
