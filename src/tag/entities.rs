@@ -62,7 +62,7 @@ impl Component for EntityTagger {
             }
         }
         out.sort_by_key(|e| (e.span.start, e.span.end));
-        let names = abbreviations(doc, &mut out);
+        let names = abbreviations(self.lex, doc, &mut out);
         propagate(doc, &names, &mut out);
         doc.entities = out;
         Ok(())
@@ -83,10 +83,11 @@ struct DocName {
 /// tagged, a Schwartz–Hearst match of the abbreviation's letters against the preceding words whose
 /// last word is a condition head ("small intestinal bacterial overgrowth (SIBO)") makes both a
 /// CONDITION. Returns the names defined this way, plus brands found in parentheses.
-fn abbreviations(doc: &Doc, ents: &mut Vec<Entity>) -> Vec<DocName> {
+fn abbreviations(lex: &Lexicon, doc: &Doc, ents: &mut Vec<Entity>) -> Vec<DocName> {
     let text = doc.text.as_str();
     let mut names: Vec<DocName> = Vec::new();
     let mut added: Vec<Entity> = Vec::new();
+    let mut extend_to: Vec<(usize, usize)> = Vec::new();
     for e in ents.iter() {
         if e.origin == Origin::Rule && e.score <= BRAND_SCORE && e.label == EntityLabel::Drug {
             let t = e.span.slice(text);
@@ -112,19 +113,42 @@ fn abbreviations(doc: &Doc, ents: &mut Vec<Entity>) -> Vec<DocName> {
         }
         // The entity right before the parenthesis, if any.
         let before = text[..open].trim_end_matches([' ', '\u{a0}']);
-        let prev = ents.iter().find(|x| x.span.end == before.len() && x.span.end > doc.sentences[sent].span.start);
+        let sstart = doc.sentences[sent].span.start;
+        let prev = ents.iter().position(|x| x.span.end == before.len() && x.span.end > sstart);
         let (label, concept, long) = match prev {
-            Some(p) if first_letter_matches(abbr, p.span.slice(text)) => (p.label, p.concept.clone(), None),
-            Some(_) => continue,
-            None => {
-                let sstart = doc.sentences[sent].span.start;
+            Some(p) if first_letter_matches(abbr, ents[p].span.slice(text)) => (ents[p].label, ents[p].concept.clone(), None),
+            Some(p) => {
+                // "small intestinal bacterial overgrowth (SIBO)" where only "bacterial overgrowth"
+                // was tagged: the abbreviation shows where the name starts.
                 let Some(ls) = schwartz_hearst(abbr, &text[sstart..before.len()]) else { continue };
-                let long = ByteSpan::new(sstart + ls, before.len());
-                let last = long.slice(text).rsplit(' ').next().unwrap_or("").to_lowercase();
-                if !CONDITION_HEAD_NOUNS.contains(&last.as_str()) || ents.iter().any(|x| x.span.overlaps(long)) {
+                let new_start = sstart + ls;
+                if new_start >= ents[p].span.start
+                    || has_function_word(&text[new_start..ents[p].span.start])
+                    || ents.iter().any(|x| x.span.end > new_start && x.span.start < ents[p].span.start)
+                {
                     continue;
                 }
-                (EntityLabel::Condition, None, Some(long))
+                extend_to.push((p, new_start));
+                (ents[p].label, ents[p].concept.clone(), None)
+            }
+            None => {
+                let Some(ls) = schwartz_hearst(abbr, &text[sstart..before.len()]) else { continue };
+                let long = ByteSpan::new(sstart + ls, before.len());
+                if has_function_word(long.slice(text)) {
+                    continue;
+                }
+                let last = long.slice(text).rsplit(' ').next().unwrap_or("").to_lowercase();
+                if ents.iter().any(|x| x.span.overlaps(long)) {
+                    continue;
+                }
+                let label = if CONDITION_HEAD_NOUNS.contains(&last.as_str()) || lex.is_condition_word(&last) {
+                    EntityLabel::Condition
+                } else if lex.is_drug_word(&last) || DRUG_CLASS_NOUNS.contains(&last.as_str()) {
+                    EntityLabel::Drug
+                } else {
+                    continue;
+                };
+                (label, None, Some(long))
             }
         };
         if let Some(long) = long {
@@ -134,6 +158,10 @@ fn abbreviations(doc: &Doc, ents: &mut Vec<Entity>) -> Vec<DocName> {
         if !names.iter().any(|n| n.text == abbr) {
             names.push(DocName { text: abbr.to_string(), label, concept });
         }
+    }
+    for (p, st) in extend_to {
+        ents[p].span.start = st;
+        ents[p].score = ents[p].score.min(0.7);
     }
     ents.extend(added);
     ents.sort_by_key(|e| (e.span.start, e.span.end));
@@ -166,6 +194,13 @@ fn propagate(doc: &Doc, names: &[DocName], ents: &mut Vec<Entity>) {
     }
     ents.extend(added);
     ents.sort_by_key(|e| (e.span.start, e.span.end));
+}
+
+/// A long form does not run over prepositions or articles ("therapy for insomnia (CBT-I)" is not
+/// an insomnia name).
+fn has_function_word(s: &str) -> bool {
+    s.split(|c: char| !c.is_alphanumeric())
+        .any(|w| matches!(w.to_lowercase().as_str(), "for" | "of" | "with" | "in" | "to" | "by" | "from" | "and" | "or" | "the" | "a" | "an" | "on" | "at"))
 }
 
 /// 2–10 characters, no spaces, at least two capitals, letters first ("PCOS", "AFib", "IBS-D",
@@ -212,6 +247,14 @@ fn schwartz_hearst(abbr: &str, before: &str) -> Option<usize> {
     let words = before[start..].split_whitespace().count();
     (words <= max_words && words >= 1).then_some(start)
 }
+
+/// Last words that make a phrase a drug (class) name.
+const DRUG_CLASS_NOUNS: &[&str] = &[
+    "anticoagulants", "anticoagulant", "inhibitors", "inhibitor", "blockers", "blocker", "agonists", "agonist",
+    "antagonists", "antagonist", "antibiotics", "steroids", "corticosteroids", "antidepressants", "antipsychotics",
+    "stimulants", "analgesics", "vaccine", "bronchodilators", "bronchodilator", "prophylaxis", "contraceptives",
+    "contraceptive", "antihistamines", "statins", "antivirals", "antibodies", "antibody",
+];
 
 /// Last words that make a phrase a condition name.
 const CONDITION_HEAD_NOUNS: &[&str] = &[
@@ -260,6 +303,15 @@ pub fn tag_sentence(lex: &Lexicon, s: &str) -> Vec<Candidate> {
         match label {
             EntityLabel::Drug => drug_candidate(lex, s, &toks, base, &mut cands),
             EntityLabel::Condition => condition_candidate(s, &toks, base, &mut cands),
+        }
+    }
+    // "tumor necrosis factor", "nerve growth factor": a molecule, whatever its words.
+    for (k, t) in toks.iter().enumerate() {
+        if matches!(t.low.as_str(), "factor" | "factors") && k >= 2 {
+            let (a, b) = (&toks[k - 2], &toks[k - 1]);
+            if s[a.span.end..b.span.start] == *" " && s[b.span.end..t.span.start] == *" " && b.low.chars().all(char::is_alphabetic) {
+                cands.push(block(ByteSpan::new(a.span.start, t.span.end)));
+            }
         }
     }
     drug_class_rules(lex, s, &toks, &mut cands);
@@ -503,6 +555,14 @@ fn drug_candidate(lex: &Lexicon, s: &str, toks: &[Tok], mut c: Candidate, out: &
             return;
         }
     }
+    // Everyday-object homographs need a health context in the sentence ("steam iron").
+    if NEEDS_CONTEXT.contains(&text_low.trim_end_matches('s')) {
+        let low = s.to_lowercase();
+        if !HEALTH_CONTEXT.iter().any(|w| low.contains(w)) {
+            out.push(block(c.span));
+            return;
+        }
+    }
     // Shortest complete name: "calcium supplements" → "calcium", "Botox injections" → "Botox".
     let words: Vec<&str> = c.span.slice(s).split(' ').collect();
     if words.len() >= 2 && FORM_WORDS.contains(&words[words.len() - 1].to_lowercase().as_str()) {
@@ -515,7 +575,7 @@ fn drug_candidate(lex: &Lexicon, s: &str, toks: &[Tok], mut c: Candidate, out: &
     // "long-acting insulin", "vaginal estrogen", "prescription painkillers").
     if let Some(k) = prev {
         let w = toks[k].low.as_str();
-        if is_class && (DRUG_PREMODIFIERS.contains(&w) || w.ends_with("-acting") || w.ends_with("-release")) {
+        if is_class && (DRUG_PREMODIFIERS.contains(&w) || w.ends_with("-acting") || w.ends_with("-release") || w.ends_with("-selective")) {
             c.span.start = toks[k].span.start;
             c.score = 0.8;
         }
@@ -553,6 +613,16 @@ fn drug_candidate(lex: &Lexicon, s: &str, toks: &[Tok], mut c: Candidate, out: &
     }
     out.push(c);
 }
+
+/// Drug names that are also everyday objects.
+const NEEDS_CONTEXT: &[&str] = &["iron", "pecan", "xenon gas", "carbon monoxide"];
+
+/// Words whose presence in a sentence makes it about health (substring test, lower case).
+const HEALTH_CONTEXT: &[&str] = &[
+    "supplement", "deficien", "anemi", "anaemi", "tablet", "pill", " mg", "dose", "absor", "ferritin", "vitamin",
+    "zinc", "calcium", "magnesium", "blood", "infusion", "levels", "pregnan", "multivitamin", "taking", "intake",
+    "prescri", "doctor", "treat", "therapy", "patient", "poison", "symptom", "fatigue", "tired",
+];
 
 /// Words that end a drug-named phrase that is not a substance.
 const DRUG_NOT_HEAD: &[&str] = &[
@@ -623,6 +693,13 @@ fn condition_candidate(s: &str, toks: &[Tok], mut c: Candidate, out: &mut Vec<Ca
             return;
         }
     }
+    // "COVID-19 pandemic" → "COVID-19".
+    let low = c.span.slice(s).to_lowercase();
+    for tail in [" pandemic", " epidemic", " outbreak", " outbreaks"] {
+        if low.ends_with(tail) && low.len() > tail.len() {
+            c.span.end -= tail.len();
+        }
+    }
     let orig = c.span;
     let raw = c.span.slice(s);
     if let Some(k) = tok_after(s, toks, c.span.end) {
@@ -634,6 +711,18 @@ fn condition_candidate(s: &str, toks: &[Tok], mut c: Candidate, out: &mut Vec<Ca
             out.push(block(ByteSpan::new(c.span.start, toks[k].span.end)));
             return;
         }
+    }
+    // "it burns", "this really stresses me": a verb after a subject.
+    if VERBISH_CONDITIONS.contains(&raw.to_lowercase().as_str()) {
+        if let Some(p) = tok_before(s, toks, c.span.start) {
+            if SUBJECT_WORDS.contains(&toks[p].low.as_str()) {
+                out.push(block(c.span));
+                return;
+            }
+        }
+    }
+    if let Some(k) = tok_after(s, toks, c.span.end) {
+        let next = toks[k].low.as_str();
         // "the authors stress that": a verb.
         if raw.eq_ignore_ascii_case("stress") && matches!(next, "that" | "the" | "how") {
             out.push(block(c.span));
@@ -704,6 +793,17 @@ fn condition_candidate(s: &str, toks: &[Tok], mut c: Candidate, out: &mut Vec<Ca
     out.push(c);
 }
 
+/// Condition words that are also verbs.
+const VERBISH_CONDITIONS: &[&str] = &[
+    "burns", "burn", "stresses", "stress", "panics", "panic", "plagues", "plague", "chokes", "aches", "hurts", "bleeds",
+    "bruises", "itches", "coughs", "sneezes", "faints", "vomits", "cramps", "stutters", "stammers",
+];
+
+const SUBJECT_WORDS: &[&str] = &[
+    "it", "this", "that", "he", "she", "they", "which", "who", "i", "you", "we", "also", "really", "just", "never",
+    "always", "often", "still", "and", "not", "don't", "doesn't", "didn't", "to", "will", "would", "can", "could",
+];
+
 /// End of "in the/your <body part> (or/and <body part>)" right after `pos`, if there.
 fn body_part_pp(s: &str, toks: &[Tok], pos: usize) -> Option<usize> {
     let k = tok_after(s, toks, pos)?;
@@ -741,7 +841,7 @@ const PP_BODY_PARTS: &[&str] = &[
 const CONDITION_NOT_HEAD: &[&str] = &[
     "clinic", "clinics", "center", "centre", "centers", "society", "foundation", "association", "institute", "network",
     "unit", "ward", "specialist", "specialists", "charity", "trust", "alliance", "council", "program", "programme",
-    "plan", "factor", "factors", "relief", "management", "research", "researchers", "awareness", "organization",
+    "plan", "action", "factor", "factors", "relief", "management", "research", "researchers", "awareness", "organization",
     "organisation", "journal", "news", "hospital", "service", "services", "team", "app", "physician", "physicians",
     "doctor", "doctors", "nurse", "nurses", "expert", "experts",
 ];
@@ -782,7 +882,7 @@ const CONDITION_MODIFIERS: &[&str] = &[
     "idiopathic", "secondary", "primary", "upper", "erosive", "atopic", "cystic", "frequent", "sudden", "transient",
     "serious", "uncontrolled", "untreated", "fatal", "repeated", "long-lasting", "widespread", "unexplained", "itchy",
     "bloody", "morning", "oral", "deep", "early", "relapsing", "uncomplicated", "atypical", "permanent", "excessive",
-    "life-threatening", "high", "constant", "worsening",
+    "life-threatening", "high", "constant", "worsening", "plaque", "vaginal", "genital",
 ];
 
 /// Condition heads that take a body part in front ("chest pain", "joint swelling").
@@ -803,7 +903,7 @@ const BODY_PARTS: &[&str] = &[
 
 const CONDITION_TAILS: &[&str] = &[
     "attack", "attacks", "flare", "flares", "flare-up", "flare-ups", "flareup", "flareups", "episode", "episodes",
-    "crisis", "crises", "exacerbation", "exacerbations", "recurrence", "recurrences", "problems",
+    "crisis", "crises", "exacerbation", "exacerbations", "recurrence", "recurrences", "problems", "deaths",
 ];
 
 // ---------------------------------------------------------------------------------------------
@@ -819,7 +919,7 @@ fn drug_class_rules(lex: &Lexicon, s: &str, toks: &[Tok], out: &mut Vec<Candidat
             head.trim_end_matches('s'),
             "inhibitor" | "blocker" | "antagonist" | "agonist" | "stabilizer" | "stabiliser" | "modulator"
         ) || (head.ends_with("-blocker") || head.ends_with("-blockers"));
-        if is_head {
+        if is_head && !is_caps(t.span.slice(s)) {
             let mut start = if head.contains('-') { Some(t.span.start) } else { None };
             let mut j = k;
             while j > 0 {
@@ -986,7 +1086,7 @@ fn symptom_rules(s: &str, toks: &[Tok], out: &mut Vec<Candidate>) {
                     }
                 }
             }
-            "breakouts" | "breakout" => end = Some(t.span.end),
+            "breakouts" => end = Some(t.span.end),
             "blurred" | "blurry" | "double" => {
                 if let Some(n) = next(k) {
                     if n.low == "vision" {
