@@ -491,7 +491,7 @@ fn drug_candidate(lex: &Lexicon, s: &str, toks: &[Tok], mut c: Candidate, out: &
     // "Corveline Biologics": a class word inside a capitalised name.
     if is_class
         && c.span.slice(s).chars().next().is_some_and(char::is_uppercase)
-        && prev.is_some_and(|k| toks[k].span.slice(s).chars().next().is_some_and(char::is_uppercase) && k > 0)
+        && prev.is_some_and(|k| toks[k].span.slice(s).chars().next().is_some_and(char::is_uppercase))
     {
         out.push(block(c.span));
         return;
@@ -626,8 +626,7 @@ const HEALTH_CONTEXT: &[&str] = &[
 
 /// Words that end a drug-named phrase that is not a substance.
 const DRUG_NOT_HEAD: &[&str] = &[
-    "effect", "effects", "properties", "property", "activity", "action", "actions", "program", "programs", "programme",
-    "clinic", "clinics", "center", "centre", "policy", "prescribing", "prescriptions", "market", "industry", "maker",
+    "effect", "effects", "properties", "property", "activity", "action", "actions", "market", "industry", "maker",
     "makers", "manufacturer", "manufacturers", "company", "companies",
 ];
 
@@ -837,14 +836,11 @@ const PP_BODY_PARTS: &[&str] = &[
     "foot", "knees", "fingers", "toes",
 ];
 
-/// Words after a condition word that make it a modifier of something else.
-const CONDITION_NOT_HEAD: &[&str] = &[
-    "clinic", "clinics", "center", "centre", "centers", "society", "foundation", "association", "institute", "network",
-    "unit", "ward", "specialist", "specialists", "charity", "trust", "alliance", "council", "program", "programme",
-    "plan", "action", "factor", "factors", "relief", "management", "research", "researchers", "awareness", "organization",
-    "organisation", "journal", "news", "hospital", "service", "services", "team", "app", "physician", "physicians",
-    "doctor", "doctors", "nurse", "nurses", "expert", "experts",
-];
+/// Words after a condition word that make the phrase name something else (a molecule). A
+/// condition word modifying a generic noun ("headache management", "CFS researchers", "headache
+/// clinic") still mentions the condition and stays tagged; inside a capitalised name ("Pain News
+/// Network", "American Headache Society") it does not.
+const CONDITION_NOT_HEAD: &[&str] = &["factor", "factors"];
 
 /// Heads of organisation names ("Pain News Network", "American Headache Society").
 const ORG_HEADS: &[&str] = &[
@@ -949,6 +945,16 @@ fn drug_class_rules(lex: &Lexicon, s: &str, toks: &[Tok], out: &mut Vec<Candidat
                 out.push(Candidate { span, label: Some(EntityLabel::Drug), score: 0.7, origin: Origin::Rule, concept, prio: 1 });
             }
         }
+        // "glutamatergic medications", "antiepileptic drugs", "psychotropic medicines"
+        if head.ends_with("ergic") || PHARMA_ADJECTIVES.contains(&head) {
+            if let Some(k2) = tok_after(s, toks, t.span.end) {
+                if DRUG_NOUNS.contains(&toks[k2].low.as_str()) && !matches!(toks[k2].low.as_str(), "treatment" | "treatments") {
+                    let span = ByteSpan::new(t.span.start, toks[k2].span.end);
+                    let concept = lex.concept_of(EntityLabel::Drug, span.slice(s));
+                    out.push(Candidate { span, label: Some(EntityLabel::Drug), score: 0.7, origin: Origin::Rule, concept, prio: 1 });
+                }
+            }
+        }
         // "anti-anxiety drugs", "anti-nausea medication", "anti-inflammatories"
         if let Some(rest) = head.strip_prefix("anti-").or_else(|| head.strip_prefix("anti")) {
             if rest.len() >= 4 && rest.chars().all(|c| c.is_alphabetic() || c == '-') {
@@ -970,6 +976,14 @@ fn drug_class_rules(lex: &Lexicon, s: &str, toks: &[Tok], out: &mut Vec<Candidat
         }
     }
 }
+
+/// Adjectives that make "<adj> drugs/medications" a drug class.
+const PHARMA_ADJECTIVES: &[&str] = &[
+    "psychotropic", "psychoactive", "antiepileptic", "anticonvulsant", "antipsychotic", "antidepressant", "antiviral",
+    "antifungal", "antibacterial", "antiemetic", "antihypertensive", "antiarrhythmic", "antidiabetic",
+    "immunosuppressive", "immunosuppressant", "stimulant", "sedative", "nonsteroidal", "psychedelic",
+    "antiretroviral", "antimalarial", "antiplatelet", "anticoagulant", "thrombolytic", "hypnotic", "anxiolytic",
+];
 
 const DRUG_NOUNS: &[&str] = &[
     "drug", "drugs", "medication", "medications", "medicine", "medicines", "agent", "agents", "pill", "pills", "tablets",
