@@ -86,6 +86,7 @@ const CASES: &[(&str, &str, &[(&str, EntityLabel)])] = &[
         "Metformin is used for polycystic ovary syndrome (PCOS).\nWomen with PCOS may benefit.",
         &[("Metformin", D), ("polycystic ovary syndrome", C), ("PCOS", C), ("PCOS", C)],
     ),
+    ("case_changing_letters_before_a_hyphen", "İİİ-metformin and İİ-migraine attacks were noted.", &[("metformin", D), ("migraine attacks", C)]),
     ("no_match_inside_words", "The metforminology course and premigraine aura were discussed.", &[]),
 ];
 
@@ -150,7 +151,7 @@ fn shipped_lexicon_is_loaded_with_known_concepts() {
 proptest! {
     #![proptest_config(ProptestConfig { cases: 64, ..ProptestConfig::default() })]
     #[test]
-    fn any_text_gives_valid_entities(s in "\\PC{0,80}( metformin| migraines| Alzheimer’s disease|😀|中文| ADHD|-|'|\\(Wegovy\\)){0,6}\\PC{0,40}") {
+    fn any_text_gives_valid_entities(s in "\\PC{0,80}( metformin| migraines| Alzheimer’s disease|😀|中文| ADHD|-|'|İ|ẞ|\\(Wegovy\\)){0,6}\\PC{0,40}") {
         let mut d = doc(&s);
         EntityTagger::new().unwrap().annotate(&mut d).unwrap();
         check_invariants(&d);

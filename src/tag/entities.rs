@@ -465,7 +465,8 @@ fn drug_candidate(lex: &Lexicon, s: &str, toks: &[Tok], mut c: Candidate, out: &
     // "anti-histamine"-style prefixes are not this drug; "post-finasteride syndrome" is a
     // condition.
     if let Some(k) = tok_containing(toks, c.span.start) {
-        let pre = &toks[k].low[..c.span.start - toks[k].span.start];
+        let pre = s[toks[k].span.start..c.span.start].to_lowercase();
+        let pre = pre.as_str();
         if pre.ends_with("post-") {
             if let Some(k2) = tok_after(s, toks, toks[k].span.end) {
                 if toks[k2].low == "syndrome" {
@@ -564,10 +565,11 @@ fn drug_candidate(lex: &Lexicon, s: &str, toks: &[Tok], mut c: Candidate, out: &
         }
     }
     // Shortest complete name: "calcium supplements" → "calcium", "Botox injections" → "Botox".
-    let words: Vec<&str> = c.span.slice(s).split(' ').collect();
-    if words.len() >= 2 && FORM_WORDS.contains(&words[words.len() - 1].to_lowercase().as_str()) {
-        let keep = words[..words.len() - 1].join(" ");
-        if lex.concept_of(EntityLabel::Drug, &keep).is_some() {
+    let words: Vec<&str> = c.span.slice(s).split_whitespace().collect();
+    if let Some(cut) = c.span.slice(s).rfind(char::is_whitespace) {
+        let (keep, last) = c.span.slice(s).split_at(cut);
+        let keep = keep.trim_end();
+        if FORM_WORDS.contains(&last.trim().to_lowercase().as_str()) && lex.concept_of(EntityLabel::Drug, keep).is_some() {
             c.span.end = c.span.start + keep.len();
         }
     }
@@ -676,7 +678,8 @@ fn as_condition(c: Candidate, end: usize) -> Candidate {
 
 fn condition_candidate(s: &str, toks: &[Tok], mut c: Candidate, out: &mut Vec<Candidate>) {
     if let Some(k) = tok_containing(toks, c.span.start) {
-        let pre = &toks[k].low[..c.span.start - toks[k].span.start];
+        let pre = s[toks[k].span.start..c.span.start].to_lowercase();
+        let pre = pre.as_str();
         // "anti-anxiety", "non-cancer": a prefix turns the word into something else.
         if pre.ends_with("anti-") || pre.ends_with("non-") || pre.ends_with("anti") {
             out.push(block(ByteSpan::new(toks[k].span.start, c.span.end.max(toks[k].span.end))));
@@ -686,7 +689,8 @@ fn condition_candidate(s: &str, toks: &[Tok], mut c: Candidate, out: &mut Vec<Ca
     // "pain-signaling chemicals", "cancer-fighting": the word modifies a compound ("-like",
     // "-up" and condition tails aside).
     if let Some(k) = tok_containing(toks, c.span.end) {
-        let rest = &toks[k].low[c.span.end - toks[k].span.start..];
+        let rest = s[c.span.end..toks[k].span.end].to_lowercase();
+        let rest = rest.as_str();
         if rest.starts_with('-') && !matches!(rest, "-up" | "-ups" | "-like") {
             out.push(block(ByteSpan::new(c.span.start.min(toks[k].span.start), toks[k].span.end)));
             return;
