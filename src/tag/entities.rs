@@ -488,7 +488,7 @@ fn drug_candidate(lex: &Lexicon, s: &str, toks: &[Tok], mut c: Candidate, out: &
     let is_class = c.concept.as_ref().is_some_and(|k| {
         let id = k.id.as_bytes();
         (id.len() > 1 && id[0] == b'D' && id[1].is_ascii_digit()) || k.name.ends_with('s')
-    }) || HORMONES.contains(&text_low.as_str());
+    }) || matches!(text_low.as_str(), "estrogen" | "estrogens" | "oestrogen" | "hormone" | "hormones" | "testosterone" | "progesterone");
     // "Corveline Biologics": a class word inside a capitalised name.
     if is_class
         && c.span.slice(s).chars().next().is_some_and(char::is_uppercase)
@@ -573,6 +573,25 @@ fn drug_candidate(lex: &Lexicon, s: &str, toks: &[Tok], mut c: Candidate, out: &
             c.span.end = c.span.start + keep.len();
         }
     }
+    // "low-dose naltrexone", "low-dose tamoxifen": a named low-dose regimen of one drug (a class
+    // keeps its bare name: "low-dose antidepressants" → "antidepressants").
+    if !is_class {
+        if let Some(k) = prev {
+            let w = toks[k].low.as_str();
+            if matches!(w, "low-dose" | "ultra-low-dose" | "very-low-dose") {
+                c.span.start = toks[k].span.start;
+                c.score = 0.8;
+            } else if w == "dose" {
+                if let Some(k0) = tok_before(s, toks, toks[k].span.start) {
+                    if toks[k0].low == "low" {
+                        c.span.start = toks[k0].span.start;
+                        c.score = 0.8;
+                    }
+                }
+            }
+        }
+    }
+    let prev = tok_before(s, toks, c.span.start);
     // Left: route / duration words that name the product ("inhaled corticosteroid",
     // "long-acting insulin", "vaginal estrogen", "prescription painkillers").
     if let Some(k) = prev {
@@ -604,7 +623,8 @@ fn drug_candidate(lex: &Lexicon, s: &str, toks: &[Tok], mut c: Candidate, out: &
             && raw.len() >= 3
             && raw.chars().next().is_some_and(|ch| ch.is_ascii_digit())
             && raw.chars().all(|ch| ch.is_ascii_alphanumeric())
-            && !tok_after(s, toks, toks[k].span.end).is_some_and(|k2| UNITS.contains(&toks[k2].low.as_str()))
+            && !tok_after(s, toks, toks[k].span.end)
+                .is_some_and(|k2| UNITS.contains(&toks[k2].low.split('/').next().unwrap_or("")))
         {
             end = Some(toks[k].span.end);
         }
