@@ -3,22 +3,34 @@
 //!
 //! Takes a segmented [`Doc`] (requires `Sentences`) and fills `Doc::entities` (assigns
 //! `Entities`): sorted by start, non-overlapping, each inside its sentence, with a concept from the
-//! vocabulary. Per sentence it
-//! 1. collects word-bounded lexicon matches (plurals and possessive spellings included; short
-//!    abbreviations must be written in capitals or capitalised; `not_entities.txt` phrases block
-//!    the words they cover; body chemistry such as serotonin is never a drug),
+//! vocabulary where one is known. Per sentence it
+//! 1. collects word-bounded lexicon matches (plurals, possessive and British spellings included;
+//!    short abbreviations must be written in capitals or capitalised; `not_entities.txt` phrases
+//!    block the words they cover; body chemistry such as serotonin, or insulin "the pancreas
+//!    makes", is never a drug; a condition word inside a capitalised organisation name is not a
+//!    mention),
 //! 2. adds rule candidates the lists cannot hold: drug classes built on a target ("NMDA receptor
-//!    antagonists", "proton pump inhibitors"), "anti-X drugs", a capitalised brand in parentheses
-//!    after a drug ("semaglutide (Wegovy)"), symptom phrases ("trouble sleeping", "racing heart"),
+//!    antagonists", "proton pump inhibitors"), "anti-X drugs", "glutamatergic medications", a
+//!    capitalised brand in parentheses after a drug ("semaglutide (Wegovy)"), research codes
+//!    ("CVB-117"), symptom phrases ("trouble sleeping", "racing heart", "cold hands", "joint
+//!    swelling", "liver problems"),
 //! 3. fits spans to the guidelines: a condition takes its noun-phrase modifiers ("moderate-to-severe
-//!    Alzheimer's disease", "chronic back pain", "type 2 diabetes", "asthma attacks"); a drug keeps
-//!    its shortest complete name ("ketamine infusions" → "ketamine", "low-dose naltrexone" whole); a
-//!    drug + "deficiency/toxicity/withdrawal/use disorder" is a condition ("lithium toxicity"),
-//! 4. keeps the longest of overlapping candidates (ties: gazetteer before rule, curated before
-//!    generated).
+//!    Alzheimer's disease", "chronic back pain", "type 2 diabetes", "asthma attacks", "bleeding in
+//!    the brain"); a drug keeps its shortest complete name ("ketamine infusions" → "ketamine",
+//!    "calcium supplements" → "calcium") but a named regimen or product form stays whole
+//!    ("low-dose naltrexone", "inhaled corticosteroid", "steroid cream"); a drug + "deficiency /
+//!    toxicity / withdrawal / use disorder" is a condition ("lithium toxicity"),
+//! 4. keeps the longest of overlapping candidates (ties: curated, then gazetteer, then rule).
 //!
-//! Scores: 0.9 gazetteer (0.95 for curated rows), 0.8 for a gazetteer match whose span a rule
-//! extended, 0.6–0.7 for rule-only entities.
+//! Then, over the whole document, an abbreviation in parentheses after an entity ("polycystic
+//! ovary syndrome (PCOS)"), or whose letters spell a preceding condition or drug-class phrase
+//! (Schwartz–Hearst), becomes an entity of the same label; such abbreviations and bracketed brand
+//! names are then tagged wherever else they occur, written exactly the same.
+//!
+//! Scores: 0.95 curated gazetteer row, 0.9 generated gazetteer row, 0.8 gazetteer match whose span
+//! a rule changed, 0.6–0.75 rule-only entities. Concepts: the gazetteer row's (DrugBank / MeSH id,
+//! or `HC:<slug>` for curated rows without one, see `lexicon.rs`); rule-only entities carry the
+//! concept of their whole text when the lexicon lists it, else none.
 
 use super::{Component, Layer};
 use crate::doc::{ByteSpan, Concept, Doc, Entity, EntityLabel, Origin};
@@ -924,6 +936,7 @@ const BODY_PARTS: &[&str] = &[
 const CONDITION_TAILS: &[&str] = &[
     "attack", "attacks", "flare", "flares", "flare-up", "flare-ups", "flareup", "flareups", "episode", "episodes",
     "crisis", "crises", "exacerbation", "exacerbations", "recurrence", "recurrences", "problems", "deaths",
+    "condition", "conditions",
 ];
 
 // ---------------------------------------------------------------------------------------------
@@ -1198,6 +1211,13 @@ const PAIRED_SYMPTOMS: &[(&str, &str)] = &[
     ("cold", "symptoms|sores"),
     ("flu", "symptoms"),
     ("depressive", "symptoms|episodes|states"),
+    ("suicidal", "thoughts|ideation|behavior|behaviour"),
+    ("obsessive", "thoughts"),
+    ("compulsive", "behaviors|behaviours|behavior|behaviour"),
+    ("self-injurious", "behaviors|behaviours|behavior|behaviour"),
+    ("sprained", "ankle|ankles|wrist|wrists|knee"),
+    ("broken", "bone|bones|arm|leg|wrist|ankle|ribs|hip"),
+    ("pulled", "muscle|hamstring"),
 ];
 
 /// Adjectives that make a visible or felt symptom of a body part ("cold hands", "dark urine").
@@ -1238,7 +1258,11 @@ fn system_problem_rule(s: &str, toks: &[Tok], out: &mut Vec<Candidate>) {
         let Some(p) = tok_before(s, toks, t.span.start) else { continue };
         let w = toks[p].low.as_str();
         let mut start = None;
-        if SYSTEM_WORDS.contains(&w) {
+        if matches!(t.low.as_str(), "condition" | "conditions" | "illness" | "illnesses" | "disorders" | "diseases")
+            && (matches!(w, "chronic" | "autoimmune" | "rare" | "serious" | "long-term" | "terminal") || (w.contains('-') && is_condition_modifier(w)))
+        {
+            start = Some(toks[p].span.start);
+        } else if SYSTEM_WORDS.contains(&w) {
             start = Some(toks[p].span.start);
             // "heart rhythm problems", "immune system issues", "mental health conditions"
             if let Some(p0) = tok_before(s, toks, toks[p].span.start) {
@@ -1270,7 +1294,7 @@ fn system_problem_rule(s: &str, toks: &[Tok], out: &mut Vec<Candidate>) {
 
 const PROBLEM_HEADS: &[&str] = &[
     "problem", "problems", "issues", "condition", "conditions", "disorder", "disorders", "disease", "diseases", "damage",
-    "complications", "difficulties", "changes",
+    "complications", "difficulties", "changes", "dysfunction", "impairment", "imbalance", "imbalances", "loss",
 ];
 
 const SYSTEM_WORDS: &[&str] = &[
