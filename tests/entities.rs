@@ -87,6 +87,8 @@ const CASES: &[(&str, &str, &[(&str, EntityLabel)])] = &[
         &[("Metformin", D), ("polycystic ovary syndrome", C), ("PCOS", C), ("PCOS", C)],
     ),
     ("case_changing_letters_before_a_hyphen", "İİİ-metformin and İİ-migraine attacks were noted.", &[("metformin", D), ("migraine attacks", C)]),
+    ("multibyte_space_before_a_match", "Take\u{a0}metformin\u{2003}daily.", &[("metformin", D)]),
+    ("urls_and_handles_are_not_mentions", "See www.migraine.org or email help@adhd-support.net, or ask @metformin_fan.", &[]),
     ("no_match_inside_words", "The metforminology course and premigraine aura were discussed.", &[]),
 ];
 
@@ -149,9 +151,9 @@ fn shipped_lexicon_is_loaded_with_known_concepts() {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig { cases: 64, ..ProptestConfig::default() })]
+    #![proptest_config(ProptestConfig { cases: 128, ..ProptestConfig::default() })]
     #[test]
-    fn any_text_gives_valid_entities(s in "\\PC{0,80}( metformin| migraines| Alzheimer’s disease|😀|中文| ADHD|-|'|İ|ẞ|\\(Wegovy\\)){0,6}\\PC{0,40}") {
+    fn any_text_gives_valid_entities(s in "\\PC{0,80}( metformin| migraines| Alzheimer’s disease|😀|中文| ADHD|-|'|İ|ẞ|\u{a0}|\u{2003}| www.x.com|@|\\(Wegovy\\)| (PCOS)| polycystic ovary syndrome|\n| PCOS){0,6}\\PC{0,40}") {
         let mut d = doc(&s);
         EntityTagger::new().unwrap().annotate(&mut d).unwrap();
         check_invariants(&d);

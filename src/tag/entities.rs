@@ -294,7 +294,7 @@ pub fn tag_sentence(lex: &Lexicon, s: &str) -> Vec<Candidate> {
     for m in lex.find(s) {
         let e = lex.entry(m.entry);
         let text = m.span.slice(s);
-        if e.blocked {
+        if e.blocked || in_url_or_handle(s, m.span) {
             cands.push(block(m.span));
             continue;
         }
@@ -332,6 +332,17 @@ pub fn tag_sentence(lex: &Lexicon, s: &str) -> Vec<Candidate> {
     drug_code_rule(s, &toks, &mut cands);
     brand_in_parens(lex, s, &toks, &mut cands);
     resolve(cands)
+}
+
+/// Is the span part of a URL, e-mail address or @handle ("www.migraine.org", "@ibs_warrior")?
+fn in_url_or_handle(s: &str, span: ByteSpan) -> bool {
+    let start = s[..span.start].char_indices().rev().find(|(_, c)| c.is_whitespace()).map_or(0, |(i, c)| i + c.len_utf8());
+    let end = s[span.end..].find(char::is_whitespace).map_or(s.len(), |i| span.end + i);
+    let chunk = s[start..end].to_ascii_lowercase();
+    chunk.contains("://")
+        || chunk.starts_with("www.")
+        || chunk.contains('@')
+        || [".com", ".org", ".net", ".gov", ".edu", ".html", ".co.uk"].iter().any(|t| chunk.trim_end_matches(['.', ',', ')', ';']).ends_with(t))
 }
 
 fn block(span: ByteSpan) -> Candidate {
