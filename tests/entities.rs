@@ -50,7 +50,9 @@ fn owned(v: &[(&str, EntityLabel)]) -> Vec<(String, EntityLabel)> {
 }
 
 /// (name, text, expected entities in order). Each is one sentence or a few lines.
-const CASES: &[(&str, &str, &[(&str, EntityLabel)])] = &[
+type Case = (&'static str, &'static str, &'static [(&'static str, EntityLabel)]);
+
+const CASES: &[Case] = &[
     ("neurotransmitter_levels_are_not_drugs", "Low serotonin levels and excess glutamate were measured.", &[]),
     ("receptor_is_not_a_drug", "Ketamine binds the NMDA receptor in the brain.", &[("Ketamine", D)]),
     ("bare_receptor_phrase", "The NMDA receptor is a glutamate receptor.", &[]),

@@ -385,7 +385,7 @@ fn case_ok(lex: &Lexicon, e: &LexEntry, label: EntityLabel, text: &str) -> bool 
     }
     let canon = lex.concept(sense.concept).name.to_lowercase();
     let stem = lower.trim_end_matches('s');
-    if canon == lower || canon.starts_with(stem) && canon[stem.len()..].chars().next().map_or(true, |c| !c.is_alphanumeric()) {
+    if canon == lower || canon.starts_with(stem) && canon[stem.len()..].chars().next().is_none_or(|c| !c.is_alphanumeric()) {
         return true;
     }
     // An abbreviation: needs capitals (all caps, or capitalised as a brand name).
@@ -639,17 +639,18 @@ fn drug_candidate(lex: &Lexicon, s: &str, toks: &[Tok], mut c: Candidate, out: &
                     end = Some(toks[k2].span.end);
                 }
             }
-        } else if FORMULATION_CODES.contains(&raw) {
-            end = Some(toks[k].span.end);
-        } else if words.len() == 2
-            && c.span.slice(s).chars().next().is_some_and(char::is_uppercase)
-            && raw.len() >= 3
-            && raw.chars().next().is_some_and(|ch| ch.is_ascii_digit())
-            && raw.chars().all(|ch| ch.is_ascii_alphanumeric())
-            && !tok_after(s, toks, toks[k].span.end)
-                .is_some_and(|k2| UNITS.contains(&toks[k2].low.split('/').next().unwrap_or("")))
-        {
-            end = Some(toks[k].span.end);
+        } else {
+            // A strain number after a capitalised two-word name, not a dose ("100 units").
+            let strain = words.len() == 2
+                && c.span.slice(s).chars().next().is_some_and(char::is_uppercase)
+                && raw.len() >= 3
+                && raw.chars().next().is_some_and(|ch| ch.is_ascii_digit())
+                && raw.chars().all(|ch| ch.is_ascii_alphanumeric())
+                && !tok_after(s, toks, toks[k].span.end)
+                    .is_some_and(|k2| UNITS.contains(&toks[k2].low.split('/').next().unwrap_or("")));
+            if FORMULATION_CODES.contains(&raw) || strain {
+                end = Some(toks[k].span.end);
+            }
         }
         if let Some(e) = end {
             c.span.end = e;
