@@ -91,6 +91,11 @@ const CASES: &[Case] = &[
     ("case_changing_letters_before_a_hyphen", "İİİ-metformin and İİ-migraine attacks were noted.", &[("metformin", D), ("migraine attacks", C)]),
     ("multibyte_space_before_a_match", "Take\u{a0}metformin\u{2003}daily.", &[("metformin", D)]),
     ("urls_and_handles_are_not_mentions", "See www.migraine.org or email help@adhd-support.net, or ask @metformin_fan.", &[]),
+    (
+        "research_code_in_drug_context_then_reused",
+        "A Phase 3 study compared ZX-4410 with placebo.\nZX-4410 was well tolerated, unlike COVID-19 or ISO-9001.",
+        &[("ZX-4410", D), ("ZX-4410", D), ("COVID-19", C)],
+    ),
     ("no_match_inside_words", "The metforminology course and premigraine aura were discussed.", &[]),
 ];
 

@@ -1321,7 +1321,10 @@ const SYSTEM_WORDS: &[&str] = &[
 /// 3–7 digits, in a sentence that speaks of a drug, dose or trial.
 fn drug_code_rule(s: &str, toks: &[Tok], out: &mut Vec<Candidate>) {
     let low = s.to_lowercase();
-    let druggy = ["drug", "dose", "trial", "treatment", "therapy", "compound", "candidate", "mg", "tablet", "injection", "placebo"]
+    let druggy = [
+        "drug", "dose", "trial", "treatment", "therapy", "compound", "candidate", "mg", "tablet", "injection", "placebo",
+        "study", "phase", "patients", "approval", "fda", "efficacy", "biosimilar", "investigational",
+    ]
         .iter()
         .any(|w| low.contains(w));
     if !druggy {
