@@ -1149,7 +1149,8 @@ fn symptom_rules(s: &str, toks: &[Tok], out: &mut Vec<Candidate>) {
                     }
                 }
             }
-            "breakouts" => end = Some(t.span.end),
+            // Words that only ever name a health event: "breakouts", "flare-ups", "colds".
+            "breakouts" | "flare-up" | "flare-ups" | "flareups" | "colds" => end = Some(t.span.end),
             "blurred" | "blurry" | "double" => {
                 if let Some(n) = next(k) {
                     if n.low == "vision" {
