@@ -97,6 +97,9 @@ pub struct Lexicon {
     index: HashMap<Box<str>, u32>,
     /// Longest normalised form, in bytes (bounds the phrases tried at each word start).
     max_len: usize,
+    /// The first word of every form (up to its first non-word character), to skip the many
+    /// words that start no form at all.
+    first_words: std::collections::HashSet<Box<str>>,
     entries: Vec<LexEntry>,
     concepts: Vec<Concept>,
     stats: LexStats,
@@ -239,6 +242,17 @@ impl Lexicon {
                 continue;
             }
             let lo = ends.partition_point(|&e| e <= st);
+            if lo >= ends.len() {
+                break;
+            }
+            // Cheap filter: the first word (or its singular) must start some form.
+            let first = &h[st..ends[lo]];
+            let starts_form = self.first_words.contains(first)
+                || self.first_words.contains(american(first).as_deref().unwrap_or(""))
+                || stems(h, st, ends[lo]).skip(1).any(|(e2, _)| self.first_words.contains(&h[st..e2]));
+            if !starts_form {
+                continue;
+            }
             let hi = ends.partition_point(|&e| e <= st + self.max_len + 2);
             'ends: for &e in ends[lo..hi].iter().rev() {
                 for (stem_end, plural) in stems(h, st, e) {
@@ -392,6 +406,14 @@ impl Builder {
             e.capitalized = *capd;
         }
         let max_len = self.index.keys().map(|k| k.len()).max().unwrap_or(0);
+        let first_words = self
+            .index
+            .keys()
+            .map(|k| {
+                let end = k.find(|c: char| !is_word_char(c)).unwrap_or(k.len());
+                Box::from(&k[..end])
+            })
+            .collect();
         let stats = LexStats {
             surfaces: entries.len(),
             drug_surfaces: entries.iter().filter(|e| e.drug.is_some()).count(),
@@ -401,7 +423,7 @@ impl Builder {
             skipped_lines: self.skipped,
             load_ms: t0.elapsed().as_millis(),
         };
-        Lexicon { index: self.index, max_len, entries, concepts: self.concepts, stats }
+        Lexicon { index: self.index, max_len, first_words, entries, concepts: self.concepts, stats }
     }
 }
 

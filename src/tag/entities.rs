@@ -100,6 +100,10 @@ fn abbreviations(lex: &Lexicon, doc: &Doc, ents: &mut Vec<Entity>) -> Vec<DocNam
     let mut names: Vec<DocName> = Vec::new();
     let mut added: Vec<Entity> = Vec::new();
     let mut extend_to: Vec<(usize, usize)> = Vec::new();
+    let mut taken = Occupied::default();
+    for e in ents.iter() {
+        taken.insert(e.span);
+    }
     for e in ents.iter() {
         if e.origin == Origin::Rule && e.score <= BRAND_SCORE && e.label == EntityLabel::Drug {
             let t = e.span.slice(text);
@@ -116,7 +120,7 @@ fn abbreviations(lex: &Lexicon, doc: &Doc, ents: &mut Vec<Entity>) -> Vec<DocNam
         let Some(close_off) = text[open + 1..].find(')') else { break };
         let inner_span = ByteSpan::new(open + 1, open + 1 + close_off);
         let abbr = inner_span.slice(text);
-        if !is_abbreviation(abbr) || ents.iter().chain(&added).any(|x| x.span.overlaps(inner_span)) {
+        if !is_abbreviation(abbr) || taken.overlaps(inner_span) {
             continue;
         }
         let Some(sent) = doc.sentence_at(open + 1) else { continue };
@@ -126,7 +130,10 @@ fn abbreviations(lex: &Lexicon, doc: &Doc, ents: &mut Vec<Entity>) -> Vec<DocNam
         // The entity right before the parenthesis, if any.
         let before = text[..open].trim_end_matches([' ', '\u{a0}']);
         let sstart = doc.sentences[sent].span.start;
-        let prev = ents.iter().position(|x| x.span.end == before.len() && x.span.end > sstart);
+        let prev = {
+            let i = ents.partition_point(|x| x.span.end < before.len());
+            (i < ents.len() && ents[i].span.end == before.len() && ents[i].span.end > sstart).then_some(i)
+        };
         let (label, concept, long) = match prev {
             Some(p) if first_letter_matches(abbr, ents[p].span.slice(text)) => (ents[p].label, ents[p].concept.clone(), None),
             Some(p) => {
@@ -136,7 +143,7 @@ fn abbreviations(lex: &Lexicon, doc: &Doc, ents: &mut Vec<Entity>) -> Vec<DocNam
                 let new_start = sstart + ls;
                 if new_start >= ents[p].span.start
                     || has_function_word(&text[new_start..ents[p].span.start])
-                    || ents.iter().any(|x| x.span.end > new_start && x.span.start < ents[p].span.start)
+                    || (p > 0 && ents[p - 1].span.end > new_start)
                 {
                     continue;
                 }
@@ -150,7 +157,7 @@ fn abbreviations(lex: &Lexicon, doc: &Doc, ents: &mut Vec<Entity>) -> Vec<DocNam
                     continue;
                 }
                 let last = long.slice(text).rsplit(' ').next().unwrap_or("").to_lowercase();
-                if ents.iter().any(|x| x.span.overlaps(long)) {
+                if taken.overlaps(long) {
                     continue;
                 }
                 let label = if CONDITION_HEAD_NOUNS.contains(&last.as_str()) || lex.is_condition_word(&last) {
@@ -164,8 +171,10 @@ fn abbreviations(lex: &Lexicon, doc: &Doc, ents: &mut Vec<Entity>) -> Vec<DocNam
             }
         };
         if let Some(long) = long {
+            taken.insert(long);
             added.push(Entity { span: long, label, score: 0.6, sentence: sent, origin: Origin::Rule, concept: None });
         }
+        taken.insert(inner_span);
         added.push(Entity { span: inner_span, label, score: 0.7, sentence: sent, origin: Origin::Rule, concept: concept.clone() });
         if !names.iter().any(|n| n.text == abbr) {
             names.push(DocName { text: abbr.to_string(), label, concept });
@@ -185,6 +194,10 @@ fn abbreviations(lex: &Lexicon, doc: &Doc, ents: &mut Vec<Entity>) -> Vec<DocNam
 fn propagate(doc: &Doc, names: &[DocName], ents: &mut Vec<Entity>) {
     let text = doc.text.as_str();
     let mut added = Vec::new();
+    let mut taken = Occupied::default();
+    for e in ents.iter() {
+        taken.insert(e.span);
+    }
     for n in names {
         for (pos, _) in text.match_indices(n.text.as_str()) {
             let mut end = pos + n.text.len();
@@ -198,9 +211,10 @@ fn propagate(doc: &Doc, names: &[DocName], ents: &mut Vec<Entity>) {
             }
             let span = ByteSpan::new(pos, end);
             let Some(sent) = doc.sentence_at(pos) else { continue };
-            if !doc.sentences[sent].span.contains(span) || ents.iter().chain(&added).any(|e: &Entity| e.span.overlaps(span)) {
+            if !doc.sentences[sent].span.contains(span) || taken.overlaps(span) {
                 continue;
             }
+            taken.insert(span);
             added.push(Entity { span, label: n.label, score: 0.6, sentence: sent, origin: Origin::Rule, concept: n.concept.clone() });
         }
     }
@@ -234,6 +248,15 @@ fn first_letter_matches(abbr: &str, long: &str) -> bool {
 /// Schwartz & Hearst (2003): the shortest end of `before` whose characters contain the
 /// abbreviation's letters in order, the first at a word start. Returns its byte offset.
 fn schwartz_hearst(abbr: &str, before: &str) -> Option<usize> {
+    // Long forms are short: look at the last ~300 bytes only (keeps huge sentences linear).
+    let mut cut = before.len().saturating_sub(300);
+    while !before.is_char_boundary(cut) {
+        cut += 1;
+    }
+    schwartz_hearst_in(abbr, &before[cut..]).map(|i| i + cut)
+}
+
+fn schwartz_hearst_in(abbr: &str, before: &str) -> Option<usize> {
     let a: Vec<char> = abbr.chars().filter(|c| c.is_alphanumeric()).map(|c| c.to_ascii_lowercase()).collect();
     let l: Vec<(usize, char)> = before.char_indices().map(|(i, c)| (i, c.to_ascii_lowercase())).collect();
     if a.is_empty() || l.is_empty() {
@@ -336,13 +359,23 @@ pub fn tag_sentence(lex: &Lexicon, s: &str) -> Vec<Candidate> {
 
 /// Is the span part of a URL, e-mail address or @handle ("www.migraine.org", "@ibs_warrior")?
 fn in_url_or_handle(s: &str, span: ByteSpan) -> bool {
-    let start = s[..span.start].char_indices().rev().find(|(_, c)| c.is_whitespace()).map_or(0, |(i, c)| i + c.len_utf8());
-    let end = s[span.end..].find(char::is_whitespace).map_or(s.len(), |i| span.end + i);
+    // Within 200 bytes either side: URLs are shorter, and huge unspaced text stays linear.
+    let lo = floor_boundary(s, span.start.saturating_sub(200));
+    let hi = floor_boundary(s, (span.end + 200).min(s.len()));
+    let start = s[lo..span.start].char_indices().rev().find(|(_, c)| c.is_whitespace()).map_or(lo, |(i, c)| lo + i + c.len_utf8());
+    let end = s[span.end..hi].find(char::is_whitespace).map_or(hi, |i| span.end + i);
     let chunk = s[start..end].to_ascii_lowercase();
     chunk.contains("://")
         || chunk.starts_with("www.")
         || chunk.contains('@')
         || [".com", ".org", ".net", ".gov", ".edu", ".html", ".co.uk"].iter().any(|t| chunk.trim_end_matches(['.', ',', ')', ';']).ends_with(t))
+}
+
+fn floor_boundary(s: &str, mut i: usize) -> usize {
+    while !s.is_char_boundary(i) {
+        i -= 1;
+    }
+    i
 }
 
 fn block(span: ByteSpan) -> Candidate {
@@ -581,7 +614,10 @@ fn drug_candidate(lex: &Lexicon, s: &str, toks: &[Tok], mut c: Candidate, out: &
     }
     // Everyday-object homographs need a health context in the sentence ("steam iron").
     if NEEDS_CONTEXT.contains(&text_low.trim_end_matches('s')) {
-        let low = s.to_lowercase();
+        // The sentence, or 300 bytes either side in a huge one.
+        let lo = floor_boundary(s, c.span.start.saturating_sub(300));
+        let hi = floor_boundary(s, (c.span.end + 300).min(s.len()));
+        let low = s[lo..hi].to_lowercase();
         if !HEALTH_CONTEXT.iter().any(|w| low.contains(w)) {
             out.push(block(c.span));
             return;
@@ -1371,7 +1407,8 @@ fn brand_in_parens(lex: &Lexicon, s: &str, toks: &[Tok], out: &mut Vec<Candidate
             continue;
         }
         let span = ByteSpan::new(inner_start + lead, inner_start + lead + word.len());
-        if toks.iter().any(|t| t.span == span) {
+        let ti = toks.partition_point(|t| t.span.start < span.start);
+        if toks.get(ti).is_some_and(|t| t.span == span) {
             let concept = lex.concept_of(EntityLabel::Drug, word);
             out.push(Candidate { span, label: Some(EntityLabel::Drug), score: BRAND_SCORE, origin: Origin::Rule, concept, prio: 0 });
         }
@@ -1382,16 +1419,33 @@ fn brand_in_parens(lex: &Lexicon, s: &str, toks: &[Tok], out: &mut Vec<Candidate
 /// these names are then tagged wherever else they occur.
 const BRAND_SCORE: f32 = 0.6;
 
+/// Disjoint spans already taken, for O(log n) overlap tests (articles can hold 10⁵ entities).
+#[derive(Default)]
+struct Occupied(std::collections::BTreeMap<usize, usize>);
+
+impl Occupied {
+    fn overlaps(&self, sp: ByteSpan) -> bool {
+        // The taken span starting last before `sp.end` is the only one that can reach into `sp`
+        // (taken spans are disjoint).
+        self.0.range(..sp.end).next_back().is_some_and(|(_, &e)| e > sp.start)
+    }
+    fn insert(&mut self, sp: ByteSpan) {
+        self.0.insert(sp.start, sp.end);
+    }
+}
+
 /// Longest candidates first (ties: higher priority, then leftmost); then drop blocking spans.
 fn resolve(mut cands: Vec<Candidate>) -> Vec<Candidate> {
     cands.sort_by(|a, b| {
         b.span.len().cmp(&a.span.len()).then(b.prio.cmp(&a.prio)).then(a.span.start.cmp(&b.span.start))
     });
     let mut kept: Vec<Candidate> = Vec::new();
+    let mut taken = Occupied::default();
     for c in cands {
-        if c.span.is_empty() || kept.iter().any(|k| k.span.overlaps(c.span)) {
+        if c.span.is_empty() || taken.overlaps(c.span) {
             continue;
         }
+        taken.insert(c.span);
         kept.push(c);
     }
     kept.retain(|c| c.label.is_some());
