@@ -216,6 +216,11 @@ pub fn clean(raw: &RawArticle) -> Result<Cleaned, ArticleError> {
     if text.trim().is_empty() {
         return Err(ArticleError::Empty);
     }
+    if !is_html {
+        let found = byline_meta(&text);
+        meta.published = meta.published.or(found.published);
+        meta.url = meta.url.or(found.url);
+    }
     // Input metadata (JSONL fields) wins over what the document says.
     let pick = |given: &Option<String>, found: Option<String>| given.clone().or(found);
     let mut meta = Meta {
@@ -624,6 +629,30 @@ fn front_matter_meta(text: &str) -> Meta {
 
 /// `YYYY-MM-DD` when `s` parses as a date (ISO 8601 / RFC 3339, `YYYY/MM/DD`, `YYYYMMDD`,
 /// `12 March 2025`, `March 12, 2025`, RFC 2822); otherwise `s` trimmed, as found.
+/// Plain-text web dumps carry their date and address in the byline near the top ("Published
+/// March 9, 2026 | 7 min read", "Posted on July 22, 2025 by …", a bare `https://` line): take
+/// the first of each within the first 20 lines.
+fn byline_meta(text: &str) -> Meta {
+    static DATE: Lazy<Regex> = Lazy::new(|| {
+        Regex::new(r"(?i)^\W*(?:published|posted|updated|date)(?:\s+on)?\s*:?\s+(.{6,40}?\d{4})\b").unwrap()
+    });
+    static URL: Lazy<Regex> = Lazy::new(|| Regex::new(r"^\s*(https?://[^\s]+)\s*$").unwrap());
+    let mut meta = Meta::default();
+    for line in text.lines().take(20) {
+        if meta.published.is_none() {
+            if let Some(d) = DATE.captures(line).and_then(|c| parse_date(c[1].trim())) {
+                meta.published = Some(d.format("%Y-%m-%d").to_string());
+            }
+        }
+        if meta.url.is_none() {
+            if let Some(c) = URL.captures(line) {
+                meta.url = Some(c[1].to_string());
+            }
+        }
+    }
+    meta
+}
+
 pub fn normalize_date(s: &str) -> String {
     let t = s.trim();
     parse_date(t).map(|d| d.format("%Y-%m-%d").to_string()).unwrap_or_else(|| t.to_string())
@@ -648,6 +677,24 @@ fn parse_date(t: &str) -> Option<chrono::NaiveDate> {
         return ymd(&c[3], month(&c[1])?, &c[2]);
     }
     None
+}
+
+#[cfg(test)]
+mod byline_tests {
+    use super::*;
+
+    #[test]
+    fn byline_dates_and_urls_from_plain_text() {
+        let m = byline_meta("Site\nTitle\nBy A | Reviewed\nPublished March 9, 2026 | 7 min read\nhttps://example.com/a-b\n\nBody published in 2012.");
+        assert_eq!(m.published.as_deref(), Some("2026-03-09"));
+        assert_eq!(m.url.as_deref(), Some("https://example.com/a-b"));
+        let m = byline_meta("Posted on July 22, 2025 by Tess · 14 comments");
+        assert_eq!(m.published.as_deref(), Some("2025-07-22"));
+        let m = byline_meta("Published Nov. 18, 2025, 6:05 a.m. CT | Updated Nov. 18, 2025");
+        assert_eq!(m.published.as_deref(), Some("2025-11-18"));
+        let m = byline_meta("Guidelines published in 2012 by the AAN rated magnesium.");
+        assert_eq!(m.published, None, "a date in running text is not the article's");
+    }
 }
 
 fn month(name: &str) -> Option<u32> {

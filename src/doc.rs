@@ -282,9 +282,22 @@ impl Doc {
         self.sentences[i].span.slice(&self.text)
     }
 
-    /// Entities inside sentence `i`, as indices into `entities` (entities are kept sorted).
+    /// Entities inside sentence `i`, as indices into `entities`. Entities are kept sorted by
+    /// start and never cross a sentence, so this is a binary search, not a scan.
     pub fn entities_in(&self, i: usize) -> impl Iterator<Item = usize> + '_ {
-        self.entities.iter().enumerate().filter(move |(_, e)| e.sentence == i).map(|(k, _)| k)
+        self.entities_in_sentences(i, i + 1)
+    }
+
+    /// Entities inside sentences `lo..hi` (indices into `entities`), by binary search.
+    pub fn entities_in_sentences(&self, lo: usize, hi: usize) -> impl Iterator<Item = usize> + '_ {
+        debug_assert!(self.entities.windows(2).all(|w| w[0].span.start <= w[1].span.start), "entities must be sorted");
+        let (start, end) = match (self.sentences.get(lo), self.sentences.get(hi.min(self.sentences.len()).saturating_sub(1))) {
+            (Some(a), Some(b)) if lo < hi => (a.span.start, b.span.end),
+            _ => (0, 0),
+        };
+        let a = self.entities.partition_point(|e| e.span.start < start);
+        let b = self.entities.partition_point(|e| e.span.start < end);
+        (a..b.max(a)).filter(move |&k| (lo..hi).contains(&self.entities[k].sentence))
     }
 }
 

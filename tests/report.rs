@@ -279,7 +279,17 @@ fn empty_annotations_from_the_annotator_report_fine() {
         .success();
     let agg = report::aggregate_files(&[jsonl]).unwrap();
     assert_eq!(agg.invalid_lines, 0);
-    assert_eq!(agg.totals.articles + agg.totals.errors, std::fs::read_dir(&corpus).unwrap().count() as u64);
+    // One article per .txt/.md/.html file, one per line of a .jsonl file; other files are skipped.
+    let expected: u64 = std::fs::read_dir(&corpus)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .map(|p| match p.extension().and_then(|x| x.to_str()) {
+            Some("jsonl") => std::fs::read_to_string(&p).unwrap().lines().filter(|l| !l.trim().is_empty()).count() as u64,
+            Some("txt" | "md" | "html" | "htm") => 1,
+            _ => 0,
+        })
+        .sum();
+    assert_eq!(agg.totals.articles + agg.totals.errors, expected);
     assert!(std::fs::read_to_string(out.join("index.html")).unwrap().contains("</html>"));
 }
 

@@ -28,12 +28,12 @@ fn re(p: &str) -> Regex {
 
 /// The relation verb/phrase that splits subject from object.
 static RELATION: Lazy<Regex> = Lazy::new(|| {
-    re(r"(?i)\b(?:treat(?:s|ed|ing)?|used (?:to|for)|approved (?:to|for)|prescribed|help(?:s|ed)?|reduc(?:e|es|ed)|lower(?:s|ed)?|improv(?:e|es|ed)|prevent(?:s|ed)?|protect(?:s|ed)?|reliev(?:e|es|ed)|eas(?:e|es|ed)|caus(?:e|es|ed)|lead(?:s)? to|led to|boost(?:s|ed)?|works?|worked|block(?:s|ed)?|slow(?:s|ed)?|cut(?:s)?|heal(?:s|ed)?|rais(?:e|es|ed)|increas(?:e|es|ed)|decreas(?:e|es|ed)|worsen(?:s|ed)?|trigger(?:s|ed)?|linked|associated|tied|contribut(?:e|es|ed)|affect(?:s|ed)?|for|against|with|include|are)\b")
+    re(r"(?i)(?-u:\b)(?:treat(?:s|ed|ing)?|used (?:to|for)|approved (?:to|for)|prescribed|help(?:s|ed)?|reduc(?:e|es|ed)|lower(?:s|ed)?|improv(?:e|es|ed)|prevent(?:s|ed)?|protect(?:s|ed)?|reliev(?:e|es|ed)|eas(?:e|es|ed)|caus(?:e|es|ed)|lead(?:s)? to|led to|boost(?:s|ed)?|works?|worked|block(?:s|ed)?|slow(?:s|ed)?|cut(?:s)?|heal(?:s|ed)?|rais(?:e|es|ed)|increas(?:e|es|ed)|decreas(?:e|es|ed)|worsen(?:s|ed)?|trigger(?:s|ed)?|linked|associated|tied|contribut(?:e|es|ed)|affect(?:s|ed)?|for|against|with|include|are)(?-u:\b)")
 });
 
 /// Drug anaphors resolved to the article's drug.
 static ANAPHOR: Lazy<Regex> = Lazy::new(|| {
-    re(r"(?i)\b(?:(?:this|the|that|these|your) (?:medications?|medicines?|drugs?|supplements?|pills?|tablets?|capsules?|treatment|remedy|injections?|shots?|vaccine|product)|it|its|it's|it’s)\b")
+    re(r"(?i)(?-u:\b)(?:(?:this|the|that|these|your) (?:medications?|medicines?|drugs?|supplements?|pills?|tablets?|capsules?|treatment|remedy|injections?|shots?|vaccine|product)|it|its|it's|it’s)(?-u:\b)")
 });
 
 /// Checkable support: a named study/journal/trial/DOI/link/organisation.
@@ -41,13 +41,13 @@ static CHECKABLE: Lazy<Regex> = Lazy::new(|| {
     // A capitalised name, matched case-sensitively inside the case-insensitive pattern.
     let name = r"(?-i:[A-Z][\w&'’-]*(?: (?:of |for |and )?[A-Z][\w&'’-]*)*)";
     re(&format!(
-        r"(?i)(?:\bdoi:\s*[^\s)\]]+|\b10\.\d{{4,9}}/[^\s)\]]+|https?://[^\s)\]]+|\bwww\.[^\s)\]]+|\bNCT\d{{8}}\b|\bPMID:?\s*\d+|\b(?:published|reported|appeared|appearing) in (?:the )?(?:journal )?{name}|\baccording to (?:the )?{name}|\b(?-i:FDA|CDC|NIH|NHS|WHO|EMA|NICE|Mayo Clinic|Cleveland Clinic|Johns Hopkins|Cochrane|New England Journal of Medicine|Lancet|BMJ|JAMA)\b|\b(?:a |the )?(?:\d{{4}} )?(?:(?:randomi[sz]ed|controlled|clinical|phase \d|double-blind|large|small) )*(?:trial|study) (?:at|from|by|led by|run by) (?:the )?{name}|\b(?:{name} )?(?-i:University|Institute|Hospital|College|Society|Association|Academy) (?-i:of|for) {name}|\b{name} (?-i:University|Institute|Hospital|Medical Center|Clinic))"
+        r"(?i)(?:(?-u:\b)doi:\s*[^\s)\]]+|(?-u:\b)10\.\d{{4,9}}/[^\s)\]]+|https?://[^\s)\]]+|(?-u:\b)www\.[^\s)\]]+|(?-u:\b)NCT\d{{8}}(?-u:\b)|(?-u:\b)PMID:?\s*\d+|(?-u:\b)(?:published|reported|appeared|appearing) in (?:the )?(?:journal )?{name}|(?-u:\b)according to (?:the )?{name}|(?-u:\b)(?-i:FDA|CDC|NIH|NHS|WHO|EMA|NICE|Mayo Clinic|Cleveland Clinic|Johns Hopkins|Cochrane|New England Journal of Medicine|Lancet|BMJ|JAMA)(?-u:\b)|(?-u:\b)(?:a |the )?(?:\d{{4}} )?(?:(?:randomi[sz]ed|controlled|clinical|phase \d|double-blind|large|small) )*(?:trial|study) (?:at|from|by|led by|run by) (?:the )?{name}|(?-u:\b)(?:{name} )?(?-i:University|Institute|Hospital|College|Society|Association|Academy) (?-i:of|for) {name}|(?-u:\b){name} (?-i:University|Institute|Hospital|Medical Center|Clinic))"
     ))
 });
 
 /// Vague support: "studies show", "research suggests", "experts say".
 static VAGUE: Lazy<Regex> = Lazy::new(|| {
-    re(r"(?i)\b(?:(?:some |many |recent |several |new |numerous |multiple |a few |a couple of |early )?(?:small |clinical |large |observational )?(?:studies|research|trials|evidence|science|data|experts|doctors|scientists|researchers) (?:have |has )?(?:show(?:s|n)?|showed|suggests?|found|finds|says?|said|indicates?|agree|believe|think|claim|proves?|proven|confirms?)|(?:studies|research) (?:has|have) (?:shown|found|suggested)|(?:experts|doctors|scientists|researchers) (?:say|said|agree|believe|warn|claim)|clinically proven|some studies|according to (?:experts|research|studies|doctors|scientists))\b")
+    re(r"(?i)(?-u:\b)(?:(?:some |many |recent |several |new |numerous |multiple |a few |a couple of |early )?(?:small |clinical |large |observational )?(?:studies|research|trials|evidence|science|data|experts|doctors|scientists|researchers) (?:have |has )?(?:show(?:s|n)?|showed|suggests?|found|finds|says?|said|indicates?|agree|believe|think|claim|proves?|proven|confirms?)|(?:studies|research) (?:has|have) (?:shown|found|suggested)|(?:experts|doctors|scientists|researchers) (?:say|said|agree|believe|warn|claim)|clinically proven|some studies|according to (?:experts|research|studies|doctors|scientists))(?-u:\b)")
 });
 
 /// The claim linker (rule-based).
@@ -127,20 +127,22 @@ pub fn select_pair(doc: &Doc, i: usize) -> (Option<usize>, Option<usize>) {
 
 /// Resolve a drug anaphor in sentence `i`: returns the antecedent entity and the anaphor's span.
 pub fn resolve_anaphor(doc: &Doc, i: usize) -> Option<(usize, ByteSpan)> {
+    resolve_anaphor_with(doc, i, &std::cell::OnceCell::new())
+}
+
+/// `resolve_anaphor` with the article's main drug computed at most once per Doc.
+fn resolve_anaphor_with(doc: &Doc, i: usize, main: &std::cell::OnceCell<Option<usize>>) -> Option<(usize, ByteSpan)> {
     let s = doc.sentences[i].span;
     let text = doc.text.get(s.start..s.end)?;
     let m = ANAPHOR.find(text)?;
     let span = ByteSpan::new(m.start() + s.start, m.end() + s.start);
-    let recent = doc
-        .entities
-        .iter()
-        .enumerate()
-        .filter(|(_, e)| e.label == EntityLabel::Drug && e.sentence < i && e.sentence + 2 >= i)
-        .map(|(k, _)| k)
-        .last();
-    let antecedent = recent.or_else(|| main_drug(doc))?;
+    let recent = doc.entities_in_sentences(i.saturating_sub(2), i).filter(|&k| doc.entities[k].label == EntityLabel::Drug).last();
+    let antecedent = recent.or_else(|| *main.get_or_init(|| main_drug(doc)))?;
     Some((antecedent, span))
 }
+
+/// Sentences either side of a claim that its paragraph may reach.
+const PARAGRAPH_REACH: usize = 8;
 
 /// The paragraph around sentence `i`: neighbouring sentences up to a blank line.
 fn paragraph(doc: &Doc, i: usize) -> ByteSpan {
@@ -148,12 +150,14 @@ fn paragraph(doc: &Doc, i: usize) -> ByteSpan {
         let gap = doc.text.get(a..b).unwrap_or("");
         gap.matches('\n').count() >= 2
     };
+    // At most PARAGRAPH_REACH sentences each way: a text without blank lines (one 12 MB line)
+    // must not make every claim scan the whole article.
     let mut lo = i;
-    while lo > 0 && !blank(doc.sentences[lo - 1].span.end, doc.sentences[lo].span.start) {
+    while lo > 0 && i - lo < PARAGRAPH_REACH && !blank(doc.sentences[lo - 1].span.end, doc.sentences[lo].span.start) {
         lo -= 1;
     }
     let mut hi = i;
-    while hi + 1 < doc.sentences.len() && !blank(doc.sentences[hi].span.end, doc.sentences[hi + 1].span.start) {
+    while hi + 1 < doc.sentences.len() && hi - i < PARAGRAPH_REACH && !blank(doc.sentences[hi].span.end, doc.sentences[hi + 1].span.start) {
         hi += 1;
     }
     ByteSpan::new(doc.sentences[lo].span.start, doc.sentences[hi].span.end)
@@ -190,6 +194,7 @@ impl Component for ClaimLinker {
     }
     fn annotate(&self, doc: &mut Doc) -> Result<(), ArticleError> {
         let mut claims = Vec::new();
+        let main = std::cell::OnceCell::new();
         for i in 0..doc.sentences.len() {
             let s = &doc.sentences[i];
             if !s.claim.is_claim() {
@@ -199,7 +204,7 @@ impl Component for ClaimLinker {
             let (mut drug, condition) = select_pair(doc, i);
             let mut drug_mention = None;
             if drug.is_none() {
-                if let Some((k, span)) = resolve_anaphor(doc, i) {
+                if let Some((k, span)) = resolve_anaphor_with(doc, i, &main) {
                     drug = Some(k);
                     drug_mention = Some(span);
                 }

@@ -113,7 +113,7 @@ impl HedgeTagger {
     pub fn new() -> anyhow::Result<Self> {
         let mut rules = Vec::with_capacity(RULES.len());
         for &(name, pat, score, check) in RULES {
-            let re = Regex::new(&format!(r"(?i)\b(?:{pat})\b"))
+            let re = Regex::new(&format!(r"(?i)(?-u:\b)(?:{pat})(?-u:\b)"))
                 .map_err(|e| anyhow::anyhow!("hedge rule '{name}': {e}"))?;
             rules.push(CueRule { name, re, score, check });
         }

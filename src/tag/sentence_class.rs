@@ -84,7 +84,7 @@ impl ClaimFeatures {
 
 fn re(p: &str) -> Regex {
     // Patterns are constants checked by the unit tests; an invalid one is a bug in this file.
-    Regex::new(&format!(r"(?i)\b(?:{p})\b")).unwrap_or_else(|e| panic!("sentence_class pattern: {e}"))
+    Regex::new(&format!(r"(?i)(?-u:\b)(?:{p})(?-u:\b)")).unwrap_or_else(|e| panic!("sentence_class pattern: {e}"))
 }
 
 static CAUSAL: Lazy<Regex> = Lazy::new(|| {
@@ -156,7 +156,7 @@ pub fn claim_features(doc: &Doc, i: usize) -> ClaimFeatures {
         }
     }
     // "it"/"they" stand for a drug only when one was named in this or the previous five sentences.
-    let doc_has_drug = doc.entities.iter().any(|e| e.label == EntityLabel::Drug && e.sentence <= i && e.sentence + 5 >= i);
+    let doc_has_drug = doc.entities_in_sentences(i.saturating_sub(5), i + 1).any(|k| doc.entities[k].label == EntityLabel::Drug);
     f.drug_reference = DRUG_REFERENCE
         .find_iter(text)
         .find(|m| {

@@ -1,0 +1,321 @@
+//! Quote finder behaviour: one fixture per pattern, each with the quotes it must find (content,
+//! supported) and text that must NOT come out as a quote; plus a property test that arbitrary
+//! Unicode input never panics and every span sits on char boundaries.
+
+use healthclaims::doc::{Doc, Quote, QuoteKind, Sentence, SpeakerKind};
+use healthclaims::segment::segment;
+use healthclaims::tag::quotes::QuoteFinder;
+use healthclaims::tag::Component;
+use proptest::prelude::*;
+
+fn annotate(text: &str) -> Doc {
+    let mut doc = Doc::new("t", "t", text);
+    doc.sentences = segment(text).into_iter().map(|(s, k)| Sentence::new(s, k)).collect();
+    QuoteFinder::new().unwrap().annotate(&mut doc).unwrap();
+    doc
+}
+
+struct Case {
+    name: &'static str,
+    text: &'static str,
+    /// (a substring of the expected content, expected `supported`)
+    hits: &'static [(&'static str, bool)],
+    /// substrings that must not lie inside any quote's content
+    non_hits: &'static [&'static str],
+}
+
+const CASES: &[Case] = &[
+    Case {
+        name: "straight_quotes_after_attribution_with_affiliation",
+        text: "\"The drug cut my headaches in half,\" said Dr. Ana Ruiz, a neurologist at Mayo Clinic.",
+        hits: &[("cut my headaches in half", true)],
+        non_hits: &[],
+    },
+    Case {
+        name: "curly_quotes_name_said_without_affiliation",
+        text: "Kayleigh, 38, from Swindon, started the pills in May.\n\n“Within a week my face had ballooned,” Kayleigh said.",
+        hits: &[("my face had ballooned", false)],
+        non_hits: &["started the pills"],
+    },
+    Case {
+        name: "single_quotes_attributed",
+        text: "'We see this side effect in about one in ten patients,' said Dr. Omar Haddad of Riverside General Hospital.",
+        hits: &[("one in ten patients", true)],
+        non_hits: &[],
+    },
+    Case {
+        name: "multi_sentence_quote_and_continuation",
+        text: "Dr. Samuel Achebe, who directs the clinic at Mason General Hospital, sees kratom users weekly.\n\n“It may blunt withdrawal for some people. But it is not a harmless herb,” Achebe said. “I have treated patients who became dependent on it.”",
+        hits: &[("It may blunt withdrawal", true), ("treated patients who became dependent", true)],
+        non_hits: &[],
+    },
+    Case {
+        name: "block_quote_after_said_comma_titled_but_unchecked",
+        text: "Noted psychiatrist Dr. John Smith once said,\n\"The promise of this drug for tired patients is a big step forward.\"\nMore text follows here.",
+        hits: &[("big step forward", false)],
+        non_hits: &["More text follows"],
+    },
+    Case {
+        name: "block_quote_after_colon",
+        text: "One leading specialist told us: \"Steroids are a sledgehammer. They work brilliantly for flare-ups.\"",
+        hits: &[("Steroids are a sledgehammer", false)],
+        non_hits: &[],
+    },
+    Case {
+        name: "according_to_named_source",
+        text: "According to Pain News Network, many patients with chronic pain also report memory problems.",
+        hits: &[("many patients with chronic pain", true)],
+        non_hits: &[],
+    },
+    Case {
+        name: "according_to_at_sentence_end",
+        text: "Prescriptions have risen steadily over five years, according to figures shared by Harbor Valley Health System.",
+        hits: &[("Prescriptions have risen steadily", true)],
+        non_hits: &[],
+    },
+    Case {
+        name: "person_said_that_with_affiliation",
+        text: "Dr. Leah Brandvold, a reproductive endocrinologist at the University of Riverton Medical School, said that metformin may help restore regular periods.",
+        hits: &[("metformin may help restore regular periods", true)],
+        non_hits: &["reproductive endocrinologist"],
+    },
+    Case {
+        name: "experts_say",
+        text: "Experts say the powerful drug can cause weight gain and bone thinning if used for months.",
+        hits: &[("can cause weight gain", false)],
+        non_hits: &[],
+    },
+    Case {
+        name: "studies_show_and_others_found",
+        text: "Some studies found a higher rate of depression in people on isotretinoin, and others found depression actually went down.",
+        hits: &[("a higher rate of depression", false), ("depression actually went down", false)],
+        non_hits: &[],
+    },
+    Case {
+        name: "doctors_agree_and_research_has_shown",
+        text: "Doctors agree that rest matters most. Research has shown that treatment cuts the risk of dying by half.",
+        hits: &[("rest matters most", false), ("cuts the risk of dying", false)],
+        non_hits: &[],
+    },
+    Case {
+        name: "parenthesised_source_and_colon_cue",
+        text: "A big UK trial (SAFA, published in the BMJ in 2023) found the drug improved acne. Experts agree: if you have acne, ask your GP.",
+        hits: &[("improved acne", true), ("if you have acne", false)],
+        non_hits: &[],
+    },
+    Case {
+        name: "told_me_with_appositive_name",
+        text: "My dermatologist, Dr. Helena Moore-Diaz at Bright Harbor Dermatology, told me this is one of the most common side effects.",
+        hits: &[("one of the most common side effects", true)],
+        non_hits: &[],
+    },
+    Case {
+        name: "quoted_titles_are_not_quotes",
+        text: "Read our guide \"Statins Explained: What the Evidence Says About Memory\" before your visit. I could not find where she said it or what it was based on.",
+        hits: &[],
+        non_hits: &["Statins Explained", "what it was based on"],
+    },
+    Case {
+        name: "inverted_finding_verb",
+        text: "Patients from richer areas are more likely to get the drug, finds a new study in The BMJ.",
+        hits: &[("Patients from richer areas", true)],
+        non_hits: &[],
+    },
+    Case {
+        name: "attribution_in_the_middle",
+        text: "Tara Willoughby tried both. \"I was skeptical at first,\" she said, \"but I got my weekends back.\"",
+        hits: &[("I was skeptical at first", false), ("I got my weekends back", false)],
+        non_hits: &["tried both"],
+    },
+    Case {
+        name: "vague_source_with_a_link_is_supported",
+        text: "Studies show the drug lowers blood pressure (https://example.org/trial-report).",
+        hits: &[("lowers blood pressure", true)],
+        non_hits: &[],
+    },
+    Case {
+        name: "coordinated_subject_speaks",
+        text: "my sister took it last year and said it made her really tired and dizzy.",
+        hits: &[("made her really tired", false)],
+        non_hits: &["took it last year"],
+    },
+    Case {
+        name: "negated_source_is_not_a_quote",
+        text: "Not all studies have shown glowing results for the drug.",
+        hits: &[],
+        non_hits: &["glowing results"],
+    },
+    Case {
+        name: "named_study_in_journal_is_supported",
+        text: "A 2022 study in JAMA Neurology found that the drug reduced migraine days by a third.",
+        hits: &[("reduced migraine days", true)],
+        non_hits: &[],
+    },
+    Case {
+        name: "vague_study_is_unsupported",
+        text: "A Japanese study found that people who drank vinegar daily lost a little weight.",
+        hits: &[("drank vinegar daily", false)],
+        non_hits: &[],
+    },
+    Case {
+        name: "organisation_says",
+        text: "For hay fever alone, the FDA now advises that montelukast be reserved for people who can't use other treatments.",
+        hits: &[("montelukast be reserved", true)],
+        non_hits: &[],
+    },
+    Case {
+        name: "affiliation_introduced_earlier_is_remembered",
+        text: "Dr. Rachel Lindqvist, a toxicologist with the Tri-State Poison Control Center, has studied kratom for years.\n\nCalls have risen sharply, Lindqvist said.",
+        hits: &[("Calls have risen sharply", true)],
+        non_hits: &["has studied kratom"],
+    },
+    Case {
+        name: "pronoun_resolves_to_last_named_person",
+        text: "For Renée Alvarado, 58, the lower dose made the difference. “On the full dose I felt like I was living in a sauna,” she said.",
+        hits: &[("living in a sauna", false)],
+        non_hits: &[],
+    },
+    Case {
+        name: "scare_quotes_are_not_quotes",
+        text: "Fans call it a 'miracle' pill, and some sites sell it as a “cure” for everything. The so-called \"natural remedy\" is popular.",
+        hits: &[],
+        non_hits: &["miracle", "cure", "natural remedy"],
+    },
+    Case {
+        name: "apostrophes_are_not_quotes",
+        text: "Don't stop memantine for Alzheimer's without advice; patients' families often ask. It's the doctors' call.",
+        hits: &[],
+        non_hits: &["t stop", "s without", "families"],
+    },
+    Case {
+        name: "song_title_without_attribution",
+        text: "The ad played “Here Comes the Sun” over footage of smiling patients.",
+        hits: &[],
+        non_hits: &["Here Comes"],
+    },
+    Case {
+        name: "lets_say_is_not_a_cue",
+        text: "Let's say you forget a dose on Monday. Needless to say, you should not double up.",
+        hits: &[],
+        non_hits: &["you forget a dose", "you should not double up"],
+    },
+    Case {
+        name: "emoji_and_cjk_around_quotes",
+        text: "😀 患者说 “This medicine changed my life completely 🙏,” said Dr. Mei Chen, a pharmacist at Guangzhou University Hospital. 谢谢",
+        hits: &[("This medicine changed my life", true)],
+        non_hits: &["谢谢"],
+    },
+    Case {
+        name: "testimonial_sign_off",
+        text: "WHAT CUSTOMERS SAY\n\"I give this to my kids at the first sniffle and we've barely been sick!\" — Jen R.\n\"Tastes great\" — Marcus",
+        hits: &[("first sniffle", false), ("Tastes great", false)],
+        non_hits: &["CUSTOMERS"],
+    },
+    Case {
+        name: "headline_speaker_before_colon",
+        text: "Psychiatrist on clomipramine: \"It's an old drug, not an outdated one\"\n\nClomipramine was approved in 1989.",
+        hits: &[("an old drug, not an outdated one", false)],
+        non_hits: &["approved in 1989"],
+    },
+];
+
+fn contents(doc: &Doc) -> Vec<(&str, &Quote)> {
+    doc.quotes.iter().map(|q| (q.span.slice(&doc.text), q)).collect()
+}
+
+#[test]
+fn fixtures() {
+    let mut failures = Vec::new();
+    for case in CASES {
+        let doc = annotate(case.text);
+        let got = contents(&doc);
+        for (want, sup) in case.hits {
+            match got.iter().find(|(c, _)| c.contains(want)) {
+                None => failures.push(format!("{}: missing quote containing {want:?}; got {:?}", case.name, got.iter().map(|g| g.0).collect::<Vec<_>>())),
+                Some((_, q)) if q.supported != *sup => failures.push(format!(
+                    "{}: {want:?} supported={} (want {sup}); reason {:?}",
+                    case.name, q.supported, q.reason
+                )),
+                _ => {}
+            }
+        }
+        for bad in case.non_hits {
+            if let Some((c, _)) = got.iter().find(|(c, _)| c.contains(bad)) {
+                failures.push(format!("{}: {bad:?} should not be quoted, but got quote {c:?}", case.name));
+            }
+        }
+        if case.hits.is_empty() && !got.is_empty() {
+            failures.push(format!("{}: expected no quotes, got {:?}", case.name, got.iter().map(|g| g.0).collect::<Vec<_>>()));
+        }
+    }
+    assert!(failures.is_empty(), "\n{}", failures.join("\n"));
+}
+
+#[test]
+fn speaker_kinds_and_reasons() {
+    let doc = annotate("Experts say the drug is safe for most adults.");
+    let q = &doc.quotes[0];
+    assert_eq!(q.kind, QuoteKind::Reported);
+    let sp = q.speaker.as_ref().unwrap();
+    assert_eq!(sp.span.slice(&doc.text), "Experts");
+    assert_eq!(sp.kind, SpeakerKind::Vague);
+    assert!(q.reason.starts_with("vague source"), "{}", q.reason);
+    assert_eq!(q.cue.unwrap().slice(&doc.text), "say");
+
+    let doc = annotate("“It works,” said Dr. Ana Ruiz, a neurologist at Mayo Clinic.");
+    let q = &doc.quotes[0];
+    assert_eq!(q.kind, QuoteKind::Direct);
+    assert_eq!(q.speaker.as_ref().unwrap().kind, SpeakerKind::Person);
+    assert!(q.reason.contains("Mayo Clinic"), "{}", q.reason);
+}
+
+#[test]
+fn unbalanced_open_quote_does_not_swallow_the_article() {
+    let mut text = String::from("He said, “this never closes and goes on");
+    for _ in 0..200 {
+        text.push_str(" and on");
+    }
+    text.push_str(".\n\nA later paragraph: experts say nothing here is quoted by him.");
+    let doc = annotate(&text);
+    for q in &doc.quotes {
+        assert!(q.span.len() <= 1500, "quote of {} bytes", q.span.len());
+        assert!(!q.span.slice(&doc.text).contains("later paragraph"), "{:?}", q.span.slice(&doc.text));
+    }
+}
+
+#[test]
+fn quotes_are_sorted_and_point_at_their_sentence() {
+    let doc = annotate("Studies show it works in adults. \"It helped me a great deal,\" said Tara Willoughby. Experts say children need more data.");
+    assert!(doc.quotes.len() >= 3, "{:?}", doc.quotes);
+    for w in doc.quotes.windows(2) {
+        assert!(w[0].span.start <= w[1].span.start);
+    }
+    for q in &doc.quotes {
+        let s = doc.sentences[q.sentence].span;
+        assert!(s.start <= q.span.start + 2, "quote {:?} sentence {:?}", q.span, s);
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 300, .. ProptestConfig::default() })]
+    #[test]
+    fn never_panics_and_spans_on_char_boundaries(
+        parts in proptest::collection::vec(prop_oneof![
+            Just("“".to_string()), Just("”".to_string()), Just("\"".to_string()), Just("'".to_string()),
+            Just("‘".to_string()), Just("’".to_string()), Just(" said ".to_string()), Just("Dr. ".to_string()),
+            Just(", ".to_string()), Just(".\n\n".to_string()), Just("according to ".to_string()),
+            Just("Experts say ".to_string()), Just("at Mayo Clinic".to_string()), Just("😀".to_string()),
+            Just("患者".to_string()), Just("مرحبا".to_string()), "\\PC{0,12}",
+        ], 0..40)
+    ) {
+        let text: String = parts.concat();
+        let doc = annotate(&text);
+        for q in &doc.quotes {
+            for sp in [Some(q.span), q.speaker.as_ref().map(|s| s.span), q.cue].into_iter().flatten() {
+                prop_assert!(sp.start <= sp.end && sp.end <= text.len());
+                prop_assert!(text.is_char_boundary(sp.start) && text.is_char_boundary(sp.end));
+            }
+            prop_assert!(q.sentence < doc.sentences.len());
+        }
+    }
+}
