@@ -17,7 +17,7 @@
 
 use regex::Regex;
 
-use super::{Component, Layer};
+use super::{MODEL_WEIGHT, Component, Layer};
 use crate::doc::{ByteSpan, Doc, HedgeCue};
 use crate::error::ArticleError;
 
@@ -146,12 +146,12 @@ impl HedgeTagger {
 }
 
 /// Combine cue evidence (noisy-or of the cue scores) with an optional sentence-level model
-/// probability; returns `(hedged, score)`. With a model score the two are averaged, so a
-/// confident model can overrule a weak rule and vice versa.
+/// probability; returns `(hedged, score)`. With a model score the two are mixed with weight
+/// [`MODEL_WEIGHT`], so a confident model can overrule a weak rule and vice versa.
 pub fn hedge_decision(cue_scores: &[f32], model: Option<f32>) -> (bool, f32) {
     let rule = 1.0 - cue_scores.iter().fold(1.0f32, |acc, s| acc * (1.0 - s.clamp(0.0, 1.0)));
     let score = match model {
-        Some(p) => 0.5 * rule + 0.5 * p.clamp(0.0, 1.0),
+        Some(p) => (1.0 - MODEL_WEIGHT) * rule + MODEL_WEIGHT * p.clamp(0.0, 1.0),
         None => rule,
     };
     (score >= HEDGED_THRESHOLD, score)

@@ -20,7 +20,7 @@ use once_cell::sync::Lazy;
 use regex::Regex;
 
 use super::hedge::words;
-use super::{Component, Layer};
+use super::{MODEL_WEIGHT, Component, Layer};
 use crate::doc::{ByteSpan, ClaimStrength, Doc, EntityLabel, SentenceKind};
 use crate::error::ArticleError;
 
@@ -252,12 +252,15 @@ fn is_title(text: &str) -> bool {
 pub fn decide(f: &ClaimFeatures, model: Option<[f32; 4]>) -> (ClaimStrength, f32) {
     let (rule, rule_score) = rule_decision(f);
     let Some(p) = model else { return (rule, rule_score) };
-    // Average the rule's one-hot-ish distribution with the model's.
+    // Mix the rule's distribution with the model's.
     let mut dist = [0.0f32; 4];
     let idx = ClaimStrength::ALL.iter().position(|&c| c == rule).unwrap_or(0);
     for (k, d) in dist.iter_mut().enumerate() {
-        let r = if k == idx { rule_score } else { (1.0 - rule_score) / 3.0 };
-        *d = 0.5 * r + 0.5 * p[k].clamp(0.0, 1.0);
+        // The rule's distribution: its class gets its confidence, the rest share the remainder;
+        // for `none` the confidence is 1 - claim score (a claim score of 0 is a sure `none`).
+        let conf = if rule == ClaimStrength::None { 1.0 - rule_score } else { rule_score };
+        let r = if k == idx { conf } else { (1.0 - conf) / 3.0 };
+        *d = (1.0 - MODEL_WEIGHT) * r + MODEL_WEIGHT * p[k].clamp(0.0, 1.0);
     }
     let (k, best) = dist
         .iter()
