@@ -17,6 +17,6 @@ run: build
 	@echo "wrote output/annotations.jsonl and output/report/index.html"
 
 test: setup
-	cargo test --locked
+	cargo test --release --locked
 	bash tests/duckdb/run.sh
 	bash tests/browser/run.sh

@@ -17,8 +17,8 @@ if ! command -v chromium >/dev/null 2>&1; then
   fi
 fi
 
-cargo build --quiet --bin healthclaims
-BIN=target/debug/healthclaims
+cargo build --release --quiet --bin healthclaims
+BIN=target/release/healthclaims
 OUT=target/browser-report
 rm -rf "$OUT" && mkdir -p "$OUT"
 

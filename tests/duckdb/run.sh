@@ -12,8 +12,8 @@ if ! "$VENV/bin/python" -c 'import duckdb' 2>/dev/null; then
   "$VENV/bin/pip" install --quiet --disable-pip-version-check duckdb
 fi
 
-cargo build --quiet --bin healthclaims
-BIN=target/debug/healthclaims
+cargo build --release --quiet --bin healthclaims
+BIN=target/release/healthclaims
 OUT=target/duckdb-test
 rm -rf "$OUT" && mkdir -p "$OUT"
 "$BIN" annotate corpus -o "$OUT/corpus.jsonl" -q || [ $? -eq 1 ]
