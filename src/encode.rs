@@ -32,10 +32,10 @@ impl Pieces {
             if end < self.len() {
                 // back off to a word start so no word is split across windows
                 let mut e = end;
-                while e > start + 1 && self.words[e] == self.words[e - 1] {
+                while e > start && self.words[e] == self.words[e - 1] {
                     e -= 1;
                 }
-                if e > start + 1 {
+                if e > start {
                     end = e;
                 }
             }
@@ -124,10 +124,16 @@ pub fn length_batches(lens: &[usize], max_rows: usize, max_tokens: usize) -> Vec
     order.sort_by_key(|&i| (lens[i], i));
     let mut out: Vec<Vec<usize>> = Vec::new();
     let mut cur: Vec<usize> = Vec::new();
+    let mut first = 0;
     for i in order {
         let width = lens[i] + 2;
-        if !cur.is_empty() && (cur.len() == max_rows || (cur.len() + 1) * width > max_tokens) {
+        // Cut when the batch is full, or when this row would pad every row already in it by
+        // more than a quarter (+8 pieces): padding is compute thrown away.
+        if !cur.is_empty() && (cur.len() == max_rows || (cur.len() + 1) * width > max_tokens || width > first * 5 / 4 + 8) {
             out.push(std::mem::take(&mut cur));
+        }
+        if cur.is_empty() {
+            first = width;
         }
         cur.push(i);
     }

@@ -56,8 +56,10 @@ fn held_out_slices_score_near_the_model_card() {
     };
     eprintln!("{}", eval::markdown(&scores));
     // Floors: the quick slices' figures at release time, less a tolerance (see MODEL_CARD.md).
-    assert!(get("BC5CDR", "combined") >= 70.0, "BC5CDR combined {}", get("BC5CDR", "combined"));
-    assert!(get("NCBI", "disease") >= 60.0);
-    assert!(get("BioScope", "uncertain") >= 70.0);
-    assert!(get("Yu", "macro") >= 0.55);
+    // Quick slices at release (0.1.0): BC5CDR combined 68.6, NCBI 51.6, BioScope uncertain
+    // 88.9, Yu macro-F1 0.851.
+    assert!(get("BC5CDR", "combined") >= 63.0, "BC5CDR combined {}", get("BC5CDR", "combined"));
+    assert!(get("NCBI", "disease") >= 45.0, "NCBI {}", get("NCBI", "disease"));
+    assert!(get("BioScope", "uncertain") >= 82.0, "BioScope {}", get("BioScope", "uncertain"));
+    assert!(get("Yu", "macro") >= 0.78, "Yu {}", get("Yu", "macro"));
 }
