@@ -78,7 +78,7 @@ pub struct TrainArgs {
     #[arg(long, default_value_t = 20261122)]
     pub seed: u64,
     /// Passes over the training mix (fractions allowed)
-    #[arg(long, default_value_t = 1.0)]
+    #[arg(long, default_value_t = 5.0)]
     pub epochs: f64,
     #[arg(long, default_value_t = 1e-4)]
     pub lr: f64,
@@ -88,6 +88,9 @@ pub struct TrainArgs {
     /// Leave corpora out (ablations): bc5cdr, ncbi, bioscope, yu, web, gazetteer
     #[arg(long, value_delimiter = ',')]
     pub exclude: Vec<String>,
+    /// Keep the pre-trained word embeddings frozen (faster steps; the 1-epoch v0.1 recipe)
+    #[arg(long)]
+    pub freeze_embeddings: bool,
 }
 
 #[derive(Debug, Args)]
@@ -296,6 +299,7 @@ fn train(a: TrainArgs) -> Result<ExitCode> {
         lr: a.lr,
         threads: a.threads,
         exclude,
+        freeze_embeddings: a.freeze_embeddings,
         ..Default::default()
     };
     crate::train::train(&cfg)?;

@@ -50,6 +50,7 @@ impl Pieces {
     }
 }
 
+#[derive(Clone)]
 pub struct Encoder {
     tokenizer: tokenizers::Tokenizer,
     pub cls_id: i64,
@@ -117,23 +118,22 @@ impl Batch {
     }
 }
 
-/// Group row indices into batches of similar length: sort by length, then cut into batches
-/// of at most `max_rows` rows and at most `max_tokens` padded tokens.
+/// Group row indices into batches of equal length: sort by length, then cut each length's
+/// rows into batches of at most `max_rows` rows and at most `max_tokens` tokens. No row is ever
+/// padded, so no compute is thrown away, and a row's result does not depend on which other
+/// rows share its batch (the output of a batch run does not depend on how articles were
+/// chunked, resumed or threaded).
 pub fn length_batches(lens: &[usize], max_rows: usize, max_tokens: usize) -> Vec<Vec<usize>> {
     let mut order: Vec<usize> = (0..lens.len()).collect();
     order.sort_by_key(|&i| (lens[i], i));
     let mut out: Vec<Vec<usize>> = Vec::new();
     let mut cur: Vec<usize> = Vec::new();
-    let mut first = 0;
     for i in order {
         let width = lens[i] + 2;
-        // Cut when the batch is full, or when this row would pad every row already in it by
-        // more than a quarter (+8 pieces): padding is compute thrown away.
-        if !cur.is_empty() && (cur.len() == max_rows || (cur.len() + 1) * width > max_tokens || width > first * 5 / 4 + 8) {
-            out.push(std::mem::take(&mut cur));
-        }
-        if cur.is_empty() {
-            first = width;
+        if let Some(&first) = cur.first() {
+            if lens[first] != lens[i] || cur.len() == max_rows.max(1) || (cur.len() + 1) * width > max_tokens {
+                out.push(std::mem::take(&mut cur));
+            }
         }
         cur.push(i);
     }
@@ -141,4 +141,31 @@ pub fn length_batches(lens: &[usize], max_rows: usize, max_tokens: usize) -> Vec
         out.push(cur);
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn batches_hold_rows_of_one_length_within_limits_and_cover_all_rows() {
+        let lens: Vec<usize> = (0..500).map(|i| (i * 7919) % 37 + 1).collect();
+        let b = length_batches(&lens, 16, 300);
+        let mut seen: Vec<usize> = b.iter().flatten().copied().collect();
+        seen.sort();
+        assert_eq!(seen, (0..500).collect::<Vec<_>>());
+        for batch in &b {
+            assert!(batch.iter().all(|&i| lens[i] == lens[batch[0]]), "mixed lengths in {batch:?}");
+            assert!(batch.len() <= 16 && batch.len() * (lens[batch[0]] + 2) <= 300 || batch.len() == 1);
+        }
+        // 37 distinct lengths, each needing ceil(count / cap) batches: nothing more
+        let want: usize = (1..=37)
+            .map(|l| {
+                let n = lens.iter().filter(|&&x| x == l).count();
+                let cap = 16.min(300 / (l + 2)).max(1);
+                n.div_ceil(cap)
+            })
+            .sum();
+        assert_eq!(b.len(), want);
+    }
 }

@@ -21,4 +21,20 @@ pub enum ArticleError {
     Field { line: usize, message: String },
     #[error("component '{component}' failed: {message}")]
     Component { component: &'static str, message: String },
+    #[error("internal error while annotating (please report): {message}")]
+    Internal { message: String },
+}
+
+impl ArticleError {
+    /// Run `f`, turning a panic into an [`ArticleError::Internal`] for this article alone.
+    pub fn guard<T>(f: impl FnOnce() -> Result<T, ArticleError>) -> Result<T, ArticleError> {
+        std::panic::catch_unwind(std::panic::AssertUnwindSafe(f)).unwrap_or_else(|panic| {
+            let message = panic
+                .downcast_ref::<&str>()
+                .map(|s| s.to_string())
+                .or_else(|| panic.downcast_ref::<String>().cloned())
+                .unwrap_or_else(|| "unknown panic".into());
+            Err(ArticleError::Internal { message })
+        })
+    }
 }

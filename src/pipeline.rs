@@ -14,7 +14,6 @@ use crate::segment;
 use crate::tag::{self, Component};
 use crate::write::{Done, RecordWriter};
 use anyhow::{Context, Result};
-use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::time::{Duration, Instant};
 
 /// How a batch runs (not what it computes: output does not depend on these).
@@ -119,8 +118,8 @@ impl Pipeline {
         self.components.iter().map(|c| c.name()).collect()
     }
 
-    /// Clean, segment and tag one article.
-    pub fn annotate_article(&self, raw: &RawArticle) -> Result<Doc, ArticleError> {
+    /// Clean and segment one article (the stages before the components).
+    fn prepare(&self, raw: &RawArticle) -> Result<Doc, ArticleError> {
         if raw.bytes.len() > self.config.max_article_bytes {
             return Err(ArticleError::TooLarge { bytes: raw.bytes.len(), limit: self.config.max_article_bytes });
         }
@@ -129,18 +128,20 @@ impl Pipeline {
         doc.meta = cleaned.meta;
         doc.warnings = cleaned.warnings;
         doc.content_hash = raw.content_hash.clone();
+        segment_doc(&mut doc)?;
+        Ok(doc)
+    }
+
+    /// Clean, segment and tag one article.
+    pub fn annotate_article(&self, raw: &RawArticle) -> Result<Doc, ArticleError> {
+        let mut doc = self.prepare(raw)?;
         self.annotate_doc(&mut doc)?;
         Ok(doc)
     }
 
     /// Segment (if not yet segmented) and run every component over a Doc built by hand.
     pub fn annotate_doc(&self, doc: &mut Doc) -> Result<(), ArticleError> {
-        if doc.sentences.is_empty() {
-            doc.sentences = segment::segment(&doc.text).into_iter().map(|(span, kind)| Sentence::new(span, kind)).collect();
-        }
-        if doc.sentences.is_empty() {
-            return Err(ArticleError::Empty);
-        }
+        segment_doc(doc)?;
         for c in &self.components {
             c.annotate(doc)?;
         }
@@ -156,32 +157,51 @@ impl Pipeline {
 
     /// One input item → its output record. Never fails: errors and panics become error records.
     pub fn process(&self, item: Item) -> Record {
-        match item {
-            Err(failed) => assemble::error_record(&failed.id, &failed.source, &failed.error.to_string(), None, &self.model),
-            Ok(raw) => {
-                let result = catch_unwind(AssertUnwindSafe(|| self.annotate_article(&raw)));
-                match result {
-                    Ok(Ok(doc)) => assemble::assemble(&doc, &self.model),
-                    Ok(Err(e)) => {
-                        assemble::error_record(&raw.id, &raw.source, &e.to_string(), Some(raw.content_hash.clone()), &self.model)
-                    }
-                    Err(panic) => {
-                        let msg = panic
-                            .downcast_ref::<&str>()
-                            .map(|s| s.to_string())
-                            .or_else(|| panic.downcast_ref::<String>().cloned())
-                            .unwrap_or_else(|| "unknown panic".into());
-                        assemble::error_record(
-                            &raw.id,
-                            &raw.source,
-                            &format!("internal error while annotating (please report): {msg}"),
-                            Some(raw.content_hash.clone()),
-                            &self.model,
-                        )
+        self.process_chunk(vec![item]).pop().expect("one record per item")
+    }
+
+    /// A chunk of input items → one record each, in order. Never fails: errors and panics
+    /// become error records of their article alone. Stage by stage over the whole chunk (run
+    /// it inside a rayon pool): articles are cleaned and segmented in parallel, then each
+    /// component annotates every article still going (the transformer batches sentences across
+    /// them), then records are assembled in parallel.
+    pub fn process_chunk(&self, items: Vec<Item>) -> Vec<Record> {
+        use rayon::prelude::*;
+        let mut slots: Vec<Slot> = items
+            .into_par_iter()
+            .map(|item| match item {
+                Err(failed) => Slot::Done(assemble::error_record(&failed.id, &failed.source, &failed.error.to_string(), None, &self.model)),
+                Ok(raw) => match ArticleError::guard(|| self.prepare(&raw)) {
+                    Ok(doc) => Slot::Going(Box::new(doc)),
+                    Err(e) => Slot::Done(assemble::error_record(&raw.id, &raw.source, &e.to_string(), Some(raw.content_hash.clone()), &self.model)),
+                },
+            })
+            .collect();
+        for c in &self.components {
+            let mut going: Vec<&mut Doc> = slots.iter_mut().filter_map(|s| if let Slot::Going(d) = s { Some(&mut **d) } else { None }).collect();
+            if going.is_empty() {
+                break;
+            }
+            let results = c.annotate_batch(&mut going);
+            drop(going);
+            let mut results = results.into_iter();
+            for slot in slots.iter_mut() {
+                if let Slot::Going(doc) = slot {
+                    if let Some(Err(e)) = results.next() {
+                        *slot = Slot::Done(assemble::error_record(&doc.id, &doc.source, &e.to_string(), Some(doc.content_hash.clone()), &self.model));
                     }
                 }
             }
         }
+        slots
+            .into_par_iter()
+            .map(|slot| match slot {
+                Slot::Done(rec) => rec,
+                Slot::Going(doc) => ArticleError::guard(|| Ok(assemble::assemble(&doc, &self.model))).unwrap_or_else(|e| {
+                    assemble::error_record(&doc.id, &doc.source, &e.to_string(), Some(doc.content_hash.clone()), &self.model)
+                }),
+            })
+            .collect()
     }
 
     /// Annotate a batch: items in, records out through `writer`, in input order. With `done`
@@ -216,10 +236,7 @@ impl Pipeline {
                     break;
                 }
             }
-            let records: Vec<Record> = pool.install(|| {
-                use rayon::prelude::*;
-                chunk.into_par_iter().map(|item| self.process(item)).collect()
-            });
+            let records: Vec<Record> = pool.install(|| self.process_chunk(chunk));
             for rec in &records {
                 match rec.status {
                     assemble::Status::Ok => report.ok += 1,
@@ -235,6 +252,24 @@ impl Pipeline {
         report.elapsed = start.elapsed();
         Ok(report)
     }
+}
+
+/// An article on its way through the stages of a chunk.
+enum Slot {
+    Going(Box<Doc>),
+    /// Finished early: an error record.
+    Done(Record),
+}
+
+/// Split the text into sentences unless that was done already.
+fn segment_doc(doc: &mut Doc) -> Result<(), ArticleError> {
+    if doc.sentences.is_empty() {
+        doc.sentences = segment::segment(&doc.text).into_iter().map(|(span, kind)| Sentence::new(span, kind)).collect();
+    }
+    if doc.sentences.is_empty() {
+        return Err(ArticleError::Empty);
+    }
+    Ok(())
 }
 
 /// The [`Done`] key of an input item: what its output line will hold.

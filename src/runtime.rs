@@ -167,7 +167,7 @@ pub struct RuntimeConfig {
 
 impl Default for RuntimeConfig {
     fn default() -> Self {
-        RuntimeConfig { model_dir: default_model_dir(), device: Device::Cpu, batch_rows: 64, batch_tokens: 4096, torch_threads: 0, replicas: 1, max_sentences_per_doc: 1000 }
+        RuntimeConfig { model_dir: default_model_dir(), device: Device::Cpu, batch_rows: 256, batch_tokens: 4096, torch_threads: 0, replicas: 1, max_sentences_per_doc: 1000 }
     }
 }
 
@@ -194,7 +194,66 @@ pub struct Model {
     pub net: Network,
     pub encoder: Encoder,
     pub heads: HeadsConfig,
+    bert_config: BertConfig,
     config: RuntimeConfig,
+}
+
+/// One encoder row: a window of at most `MAX_PIECES` pieces of one sentence.
+#[derive(Debug, Clone)]
+pub struct Row {
+    /// Index of the sentence (in the list given to [`rows`]).
+    pub sentence: usize,
+    pub pieces: Pieces,
+}
+
+/// What the model says about one row (spans in bytes of its sentence).
+#[derive(Debug, Clone, Default)]
+pub struct RowPrediction {
+    pub entities: Vec<(SpanPrediction, EntityLabel)>,
+    pub cues: Vec<SpanPrediction>,
+    pub hedged: f32,
+    pub claim: [f32; 4],
+}
+
+/// Tokenise sentences into encoder rows; a sentence longer than `MAX_PIECES` pieces becomes
+/// several windows cut between words, an empty one none.
+pub fn rows(encoder: &Encoder, sentences: &[&str]) -> Result<Vec<Row>> {
+    let mut out = Vec::with_capacity(sentences.len());
+    for (i, s) in sentences.iter().enumerate() {
+        let p = encoder.pieces(s)?;
+        if p.len() <= MAX_PIECES {
+            if !p.is_empty() {
+                out.push(Row { sentence: i, pieces: p });
+            }
+        } else {
+            out.extend(p.windows(MAX_PIECES).into_iter().map(|w| Row { sentence: i, pieces: w }));
+        }
+    }
+    Ok(out)
+}
+
+/// Join row predictions (in row order) into one prediction per sentence: spans of all windows,
+/// the highest P(hedged), the mean claim distribution.
+pub fn join(n_sentences: usize, rows: &[Row], preds: Vec<RowPrediction>) -> Vec<SentencePrediction> {
+    let mut out = vec![SentencePrediction::default(); n_sentences];
+    let mut windows = vec![0usize; n_sentences];
+    for (row, p) in rows.iter().zip(preds) {
+        let si = row.sentence;
+        let pred = &mut out[si];
+        let k = windows[si] as f32;
+        pred.entities.extend(p.entities);
+        pred.cues.extend(p.cues);
+        pred.hedged = pred.hedged.max(p.hedged);
+        for j in 0..4 {
+            pred.claim[j] = (pred.claim[j] * k + p.claim[j]) / (k + 1.0);
+        }
+        windows[si] += 1;
+    }
+    for p in &mut out {
+        p.entities.sort_by_key(|(s, _)| s.start);
+        p.cues.sort_by_key(|s| s.start);
+    }
+    out
 }
 
 impl Model {
@@ -222,61 +281,75 @@ impl Model {
         if config.torch_threads > 0 {
             tch::set_num_threads(config.torch_threads as i32);
         }
-        Ok(Model { vs, net, encoder, heads, config })
+        Ok(Model { vs, net, encoder, heads, bert_config, config })
+    }
+
+    /// Another copy of this model for another thread (libtorch tensors are not `Sync`): the
+    /// weights are copied in memory, nothing is read from disk again.
+    pub fn replicate(&self) -> Result<Model> {
+        let mut vs = nn::VarStore::new(self.config.device);
+        let net = Network::new(&vs.root(), &self.bert_config);
+        vs.copy(&self.vs).context("cannot copy the model weights")?;
+        vs.freeze();
+        Ok(Model {
+            vs,
+            net,
+            encoder: self.encoder.clone(),
+            heads: self.heads.clone(),
+            bert_config: self.bert_config.clone(),
+            config: self.config.clone(),
+        })
+    }
+
+    pub fn config(&self) -> &RuntimeConfig {
+        &self.config
+    }
+
+    /// Batches of row indices for [`Model::forward_rows`]: equal lengths, within the
+    /// configured rows and tokens.
+    pub fn batches(&self, rows: &[Row]) -> Vec<Vec<usize>> {
+        let lens: Vec<usize> = rows.iter().map(|r| r.pieces.len()).collect();
+        length_batches(&lens, self.config.batch_rows, self.config.batch_tokens)
+    }
+
+    /// One encoder pass over a batch of rows, under `no_grad`; predictions in the given order.
+    pub fn forward_rows(&self, rows: &[&Row]) -> Result<Vec<RowPrediction>> {
+        let pieces: Vec<&Pieces> = rows.iter().map(|r| &r.pieces).collect();
+        let batch = Batch::new(&self.encoder, &pieces, self.config.device);
+        let logits = tch::no_grad(|| self.net.forward_t(&batch, false))?;
+        let ent = logits.entity.softmax(-1, Kind::Float).to_device(Device::Cpu);
+        let cue = logits.cue.softmax(-1, Kind::Float).to_device(Device::Cpu);
+        let hedged = Vec::<f32>::try_from(logits.hedged.softmax(-1, Kind::Float).to_device(Device::Cpu).flatten(0, -1))?;
+        let claim = Vec::<f32>::try_from(logits.claim.softmax(-1, Kind::Float).to_device(Device::Cpu).flatten(0, -1))?;
+        let mut out = Vec::with_capacity(rows.len());
+        for (b, p) in pieces.iter().enumerate() {
+            let n = p.len();
+            let ent_rows = probs_rows(&ent.get(b as i64), n);
+            let cue_rows = probs_rows(&cue.get(b as i64), n);
+            let entities = decode_bio(p, &ent_rows)
+                .into_iter()
+                .map(|(span, tag)| (span, if tag == 0 { EntityLabel::Drug } else { EntityLabel::Condition }))
+                .collect();
+            let cues = decode_bio(p, &cue_rows).into_iter().map(|(s, _)| s).collect();
+            let mut c = [0f32; 4];
+            c.copy_from_slice(&claim[b * 4..b * 4 + 4]);
+            out.push(RowPrediction { entities, cues, hedged: hedged[b * 2 + 1], claim: c });
+        }
+        Ok(out)
     }
 
     /// Predict every sentence (texts are independent). Long sentences are cut into windows of
     /// `MAX_PIECES` pieces whose predictions are joined.
     pub fn predict(&self, sentences: &[&str]) -> Result<Vec<SentencePrediction>> {
-        // pieces per sentence, and windows
-        let mut rows: Vec<(usize, Pieces)> = Vec::new();
-        for (i, s) in sentences.iter().enumerate() {
-            let p = self.encoder.pieces(s)?;
-            if p.is_empty() {
-                continue;
-            }
-            for w in p.windows(MAX_PIECES) {
-                rows.push((i, w));
+        let rows = rows(&self.encoder, sentences)?;
+        let mut preds: Vec<RowPrediction> = vec![RowPrediction::default(); rows.len()];
+        for batch in self.batches(&rows) {
+            let members: Vec<&Row> = batch.iter().map(|&r| &rows[r]).collect();
+            for (&r, p) in batch.iter().zip(self.forward_rows(&members)?) {
+                preds[r] = p;
             }
         }
-        let mut out = vec![SentencePrediction::default(); sentences.len()];
-        let mut windows_seen = vec![0usize; sentences.len()];
-        let lens: Vec<usize> = rows.iter().map(|(_, p)| p.len()).collect();
-        for batch_ix in length_batches(&lens, self.config.batch_rows, self.config.batch_tokens) {
-            let pieces: Vec<&Pieces> = batch_ix.iter().map(|&r| &rows[r].1).collect();
-            let batch = Batch::new(&self.encoder, &pieces, self.config.device);
-            let logits = tch::no_grad(|| self.net.forward_t(&batch, false))?;
-            let ent = logits.entity.softmax(-1, Kind::Float).to_device(Device::Cpu);
-            let cue = logits.cue.softmax(-1, Kind::Float).to_device(Device::Cpu);
-            let hedged = logits.hedged.softmax(-1, Kind::Float).to_device(Device::Cpu);
-            let claim = logits.claim.softmax(-1, Kind::Float).to_device(Device::Cpu);
-            for (b, &r) in batch_ix.iter().enumerate() {
-                let (si, p) = &rows[r];
-                let pred = &mut out[*si];
-                let n = p.len();
-                let ent_rows = probs_rows(&ent.get(b as i64), n);
-                let cue_rows = probs_rows(&cue.get(b as i64), n);
-                for (span, tag) in decode_bio(p, &ent_rows) {
-                    let label = if tag == 0 { EntityLabel::Drug } else { EntityLabel::Condition };
-                    pred.entities.push((span, label));
-                }
-                pred.cues.extend(decode_bio(p, &cue_rows).into_iter().map(|(s, _)| s));
-                let h: Vec<f32> = Vec::<f32>::try_from(hedged.get(b as i64)).unwrap_or_default();
-                let c: Vec<f32> = Vec::<f32>::try_from(claim.get(b as i64)).unwrap_or_default();
-                // windows of one sentence: keep the max P(hedged) and the mean claim distribution
-                let k = windows_seen[*si] as f32;
-                pred.hedged = pred.hedged.max(h.get(1).copied().unwrap_or(0.0));
-                for (j, v) in c.iter().enumerate().take(4) {
-                    pred.claim[j] = (pred.claim[j] * k + v) / (k + 1.0);
-                }
-                windows_seen[*si] += 1;
-            }
-        }
-        for p in &mut out {
-            p.entities.sort_by_key(|(s, _)| s.start);
-            p.cues.sort_by_key(|s| s.start);
-        }
-        Ok(out)
+        Ok(join(sentences.len(), &rows, preds))
     }
 }
 

@@ -36,6 +36,15 @@ pub trait Component: Send + Sync {
     fn requires(&self) -> &'static [Layer];
     fn assigns(&self) -> &'static [Layer];
     fn annotate(&self, doc: &mut Doc) -> Result<(), ArticleError>;
+
+    /// Annotate the documents of one chunk (spaCy's `pipe`): one result per document, in
+    /// order; a panic becomes that document's error. The default runs [`Component::annotate`]
+    /// on each document in parallel; a component whose work batches across articles (the
+    /// transformer) overrides it.
+    fn annotate_batch(&self, docs: &mut [&mut Doc]) -> Vec<Result<(), ArticleError>> {
+        use rayon::prelude::*;
+        docs.par_iter_mut().map(|d| ArticleError::guard(|| self.annotate(d))).collect()
+    }
 }
 
 /// Check that each component's requirements are assigned by an earlier one (`Sentences` is
