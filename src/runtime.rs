@@ -116,10 +116,27 @@ impl Network {
         Ok(Logits {
             entity: self.entity.forward(&hidden),
             cue: self.cue.forward(&hidden),
-            hedged: self.hedged.forward(&pooled),
-            claim: self.claim.forward(&pooled),
+            hedged: rows_invariant(&self.hedged, &pooled),
+            claim: rows_invariant(&self.claim, &pooled),
         })
     }
+}
+
+/// Fewest rows a matrix product gets. libtorch's CPU GEMM takes other code paths (other
+/// summation orders, so other last bits) for a handful of rows; from 16 rows on, a row's result
+/// does not depend on how many rows share the product. Keeping every product at 16 rows or more
+/// makes a sentence's prediction independent of its batch-mates, so the output of a run does
+/// not depend on chunking, `--resume` or threads (tests/model.rs checks it bit for bit).
+pub const MIN_GEMM_ROWS: usize = 16;
+
+/// `lin` applied to the rows of `x` [B, h], padded with zero rows to `MIN_GEMM_ROWS`.
+fn rows_invariant(lin: &nn::Linear, x: &Tensor) -> Tensor {
+    let b = x.size()[0];
+    if b >= MIN_GEMM_ROWS as i64 {
+        return lin.forward(x);
+    }
+    let pad = Tensor::zeros([MIN_GEMM_ROWS as i64 - b, x.size()[1]], (x.kind(), x.device()));
+    lin.forward(&Tensor::cat(&[x, &pad], 0)).narrow(0, 0, b)
 }
 
 /// A word-level span predicted in one sentence (byte offsets into that sentence).
@@ -314,7 +331,14 @@ impl Model {
 
     /// One encoder pass over a batch of rows, under `no_grad`; predictions in the given order.
     pub fn forward_rows(&self, rows: &[&Row]) -> Result<Vec<RowPrediction>> {
-        let pieces: Vec<&Pieces> = rows.iter().map(|r| &r.pieces).collect();
+        let mut pieces: Vec<&Pieces> = rows.iter().map(|r| &r.pieces).collect();
+        // A batch of fewer than MIN_GEMM_ROWS tokens is filled up with copies of its first row
+        // (their outputs are dropped), so every product in the encoder is row-invariant.
+        if let Some(&first) = pieces.first() {
+            while pieces.len() * (first.len() + 2) < MIN_GEMM_ROWS {
+                pieces.push(first);
+            }
+        }
         let batch = Batch::new(&self.encoder, &pieces, self.config.device);
         let logits = tch::no_grad(|| self.net.forward_t(&batch, false))?;
         let ent = logits.entity.softmax(-1, Kind::Float).to_device(Device::Cpu);
@@ -322,7 +346,7 @@ impl Model {
         let hedged = Vec::<f32>::try_from(logits.hedged.softmax(-1, Kind::Float).to_device(Device::Cpu).flatten(0, -1))?;
         let claim = Vec::<f32>::try_from(logits.claim.softmax(-1, Kind::Float).to_device(Device::Cpu).flatten(0, -1))?;
         let mut out = Vec::with_capacity(rows.len());
-        for (b, p) in pieces.iter().enumerate() {
+        for (b, p) in pieces.iter().enumerate().take(rows.len()) {
             let n = p.len();
             let ent_rows = probs_rows(&ent.get(b as i64), n);
             let cue_rows = probs_rows(&cue.get(b as i64), n);

@@ -63,3 +63,40 @@ fn held_out_slices_score_near_the_model_card() {
     assert!(get("BioScope", "uncertain") >= 82.0, "BioScope {}", get("BioScope", "uncertain"));
     assert!(get("Yu", "macro") >= 0.78, "Yu {}", get("Yu", "macro"));
 }
+
+#[test]
+fn a_sentence_gets_the_same_prediction_alone_or_batched_with_others() {
+    // The pipeline batches sentences across articles, so which sentences share a batch depends
+    // on chunking, --resume and threads; the output must not.
+    let m = model();
+    let s = [
+        "Aspirin may lower the risk of stroke.",
+        "Aspirin may lower the risk of colds.",
+        "Statins were linked to fewer heart attacks in a large cohort of older adults.",
+        "Drinking coffee causes cancer, a blogger claimed.",
+        "Vitamin D might protect against depression, but the evidence is weak and mixed.",
+        "Ibuprofen relieves headaches.",
+        "Yes.",
+        "No",
+        "In a randomized trial of 1,200 adults, those who took 2,000 IU of vitamin D3 daily for five years had no fewer fractures, falls or cancers than those who took a placebo, according to the researchers, who cautioned that the participants were mostly healthy.",
+    ];
+    let together = m.predict(&s).unwrap();
+    for (i, text) in s.iter().enumerate() {
+        let alone = m.predict(&[text]).unwrap().pop().unwrap();
+        assert_eq!(alone, together[i], "sentence {i} changed with its batch-mates");
+    }
+    // and the same rows in another order
+    let rev: Vec<&str> = s.iter().rev().copied().collect();
+    let reversed = m.predict(&rev).unwrap();
+    for (i, p) in reversed.iter().rev().enumerate() {
+        assert_eq!(*p, together[i]);
+    }
+}
+
+#[test]
+fn a_replica_predicts_exactly_like_the_loaded_model() {
+    let m = model();
+    let r = m.replicate().unwrap();
+    let s = ["Metformin may help lower blood sugar in people with type 2 diabetes.", "Ibuprofen relieves headaches."];
+    assert_eq!(m.predict(&s).unwrap(), r.predict(&s).unwrap());
+}
