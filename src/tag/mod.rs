@@ -63,18 +63,26 @@ pub fn check_order(components: &[Box<dyn Component>]) -> Result<(), String> {
 }
 
 /// The default components, in pipeline order; with `model`, the transformer runs first and the
-/// later components combine its predictions with their rules.
+/// later components combine its predictions with their rules. The model loads on its own thread
+/// while the gazetteers and rules are built (start-up is the longer of the two, not the sum).
 pub fn default_components(model: Option<crate::runtime::RuntimeConfig>) -> anyhow::Result<Vec<Box<dyn Component>>> {
-    let mut v: Vec<Box<dyn Component>> = Vec::new();
-    if let Some(cfg) = model {
-        v.push(Box::new(model::ModelTagger::new(cfg)?));
-    }
-    v.extend::<Vec<Box<dyn Component>>>(vec![
-        Box::new(entities::EntityTagger::new()?),
-        Box::new(hedge::HedgeTagger::new()?),
-        Box::new(sentence_class::SentenceClassifier::new()?),
-        Box::new(claims::ClaimLinker::new()?),
-        Box::new(quotes::QuoteFinder::new()?),
-    ]);
-    Ok(v)
+    std::thread::scope(|scope| {
+        let loading = model.map(|cfg| scope.spawn(move || model::ModelTagger::new(cfg)));
+        let rules: anyhow::Result<Vec<Box<dyn Component>>> = (|| {
+            Ok(vec![
+                Box::new(entities::EntityTagger::new()?) as Box<dyn Component>,
+                Box::new(hedge::HedgeTagger::new()?),
+                Box::new(sentence_class::SentenceClassifier::new()?),
+                Box::new(claims::ClaimLinker::new()?),
+                Box::new(quotes::QuoteFinder::new()?),
+            ])
+        })();
+        let mut v: Vec<Box<dyn Component>> = Vec::new();
+        if let Some(handle) = loading {
+            let tagger = handle.join().map_err(|_| anyhow::anyhow!("the model loader panicked"))??;
+            v.push(Box::new(tagger));
+        }
+        v.extend(rules?);
+        Ok(v)
+    })
 }
