@@ -170,10 +170,10 @@ impl Pipeline {
         let mut slots: Vec<Slot> = items
             .into_par_iter()
             .map(|item| match item {
-                Err(failed) => Slot::Done(assemble::error_record(&failed.id, &failed.source, &failed.error.to_string(), None, &self.model)),
+                Err(failed) => Slot::Done(Box::new(assemble::error_record(&failed.id, &failed.source, &failed.error.to_string(), None, &self.model))),
                 Ok(raw) => match ArticleError::guard(|| self.prepare(&raw)) {
                     Ok(doc) => Slot::Going(Box::new(doc)),
-                    Err(e) => Slot::Done(assemble::error_record(&raw.id, &raw.source, &e.to_string(), Some(raw.content_hash.clone()), &self.model)),
+                    Err(e) => Slot::Done(Box::new(assemble::error_record(&raw.id, &raw.source, &e.to_string(), Some(raw.content_hash.clone()), &self.model))),
                 },
             })
             .collect();
@@ -182,13 +182,22 @@ impl Pipeline {
             if going.is_empty() {
                 break;
             }
-            let results = c.annotate_batch(&mut going);
+            let n = going.len();
+            // Components guard each article; this catches a panic in a component's own batch code,
+            // which fails the articles of this chunk only, not the run.
+            let results = ArticleError::guard(|| Ok(c.annotate_batch(&mut going))).unwrap_or_else(|e| {
+                let message = match e {
+                    ArticleError::Internal { message } => message,
+                    other => other.to_string(),
+                };
+                (0..n).map(|_| Err(ArticleError::Internal { message: message.clone() })).collect()
+            });
             drop(going);
             let mut results = results.into_iter();
             for slot in slots.iter_mut() {
                 if let Slot::Going(doc) = slot {
                     if let Some(Err(e)) = results.next() {
-                        *slot = Slot::Done(assemble::error_record(&doc.id, &doc.source, &e.to_string(), Some(doc.content_hash.clone()), &self.model));
+                        *slot = Slot::Done(Box::new(assemble::error_record(&doc.id, &doc.source, &e.to_string(), Some(doc.content_hash.clone()), &self.model)));
                     }
                 }
             }
@@ -196,7 +205,7 @@ impl Pipeline {
         slots
             .into_par_iter()
             .map(|slot| match slot {
-                Slot::Done(rec) => rec,
+                Slot::Done(rec) => *rec,
                 Slot::Going(doc) => ArticleError::guard(|| Ok(assemble::assemble(&doc, &self.model))).unwrap_or_else(|e| {
                     assemble::error_record(&doc.id, &doc.source, &e.to_string(), Some(doc.content_hash.clone()), &self.model)
                 }),
@@ -258,7 +267,7 @@ impl Pipeline {
 enum Slot {
     Going(Box<Doc>),
     /// Finished early: an error record.
-    Done(Record),
+    Done(Box<Record>),
 }
 
 /// Split the text into sentences unless that was done already.
@@ -277,5 +286,64 @@ fn done_key(item: &Item) -> (String, String) {
     match item {
         Ok(raw) => (raw.id.clone(), raw.content_hash.clone()),
         Err(f) => (f.id.clone(), crate::write::unread_key(&f.source)),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ingest::{Format, RawArticle};
+    use crate::tag::Layer;
+
+    /// Panics on articles that mention "boom" (per article), or on any chunk holding "BATCH"
+    /// (in its own batch code, outside the per-article guard).
+    struct Fragile;
+    impl Component for Fragile {
+        fn name(&self) -> &'static str {
+            "fragile"
+        }
+        fn requires(&self) -> &'static [Layer] {
+            &[Layer::Sentences]
+        }
+        fn assigns(&self) -> &'static [Layer] {
+            &[]
+        }
+        fn annotate(&self, doc: &mut Doc) -> Result<(), ArticleError> {
+            assert!(!doc.text.contains("boom"), "boom in {}", doc.id);
+            Ok(())
+        }
+        fn annotate_batch(&self, docs: &mut [&mut Doc]) -> Vec<Result<(), ArticleError>> {
+            assert!(!docs.iter().any(|d| d.text.contains("BATCH")), "batch code failed");
+            docs.iter_mut().map(|d| ArticleError::guard(|| self.annotate(d))).collect()
+        }
+    }
+
+    fn item(id: &str, text: &str) -> Item {
+        Ok(RawArticle::new(id.into(), id.into(), Format::Text, text.as_bytes().to_vec(), Default::default()))
+    }
+
+    fn pipeline() -> Pipeline {
+        Pipeline { config: PipelineConfig::rules_only(), components: vec![Box::new(Fragile)], model: ModelInfo::current() }
+    }
+
+    #[test]
+    fn a_panic_fails_its_article_alone_and_keeps_the_order() {
+        let p = pipeline();
+        let recs = p.process_chunk(vec![item("a", "Aspirin helps."), item("b", "A boom here."), item("c", "Fine text."), item("d", "   ")]);
+        let got: Vec<(&str, assemble::Status)> = recs.iter().map(|r| (r.id.as_str(), r.status.clone())).collect();
+        use assemble::Status::{Error, Ok as Good};
+        assert_eq!(got, vec![("a", Good), ("b", Error), ("c", Good), ("d", Error)]);
+        assert!(recs[1].error.as_deref().unwrap().contains("internal error") && recs[1].error.as_deref().unwrap().contains("boom in b"));
+    }
+
+    #[test]
+    fn a_panic_in_batch_code_fails_that_chunk_not_the_run() {
+        let p = pipeline();
+        let recs = p.process_chunk(vec![item("a", "Aspirin helps."), item("b", "BATCH trouble.")]);
+        assert_eq!(recs.len(), 2);
+        assert!(recs.iter().all(|r| r.status == assemble::Status::Error));
+        assert!(recs[0].error.as_deref().unwrap().contains("batch code failed"));
+        let again = p.process_chunk(vec![item("c", "Aspirin helps.")]);
+        assert_eq!(again[0].status, assemble::Status::Ok);
     }
 }

@@ -49,6 +49,9 @@ impl ModelTagger {
     }
 }
 
+/// A batch's row indices and what the model said about them (or why it could not).
+type BatchOutput = (Vec<usize>, Result<Vec<RowPrediction>, String>);
+
 /// Model predictions in document byte offsets.
 fn to_doc(doc: &Doc, preds: Vec<SentencePrediction>) -> Vec<ModelSentence> {
     doc.sentences
@@ -102,7 +105,7 @@ impl Component for ModelTagger {
         let lens: Vec<usize> = index.iter().map(|&g| row(g).pieces.len()).collect();
         let batches = length_batches(&lens, self.config.batch_rows, self.config.batch_tokens);
         // 3. the encoder passes, spread over the workers
-        let outputs: Vec<(Vec<usize>, Result<Vec<RowPrediction>, String>)> = batches
+        let outputs: Vec<BatchOutput> = batches
             .into_par_iter()
             .map(|b| {
                 let members: Vec<&Row> = b.iter().map(|&g| row(index[g])).collect();
