@@ -318,10 +318,6 @@ impl Model {
         })
     }
 
-    pub fn config(&self) -> &RuntimeConfig {
-        &self.config
-    }
-
     /// Batches of row indices for [`Model::forward_rows`]: equal lengths, within the
     /// configured rows and tokens.
     pub fn batches(&self, rows: &[Row]) -> Vec<Vec<usize>> {
