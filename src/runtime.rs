@@ -337,15 +337,17 @@ impl Model {
         }
         let batch = Batch::new(&self.encoder, &pieces, self.config.device);
         let logits = tch::no_grad(|| self.net.forward_t(&batch, false))?;
-        let ent = logits.entity.softmax(-1, Kind::Float).to_device(Device::Cpu);
-        let cue = logits.cue.softmax(-1, Kind::Float).to_device(Device::Cpu);
+        // Each head's probabilities come out in one copy per batch; rows are slices of it.
+        let flat = |t: &Tensor| Vec::<f32>::try_from(t.softmax(-1, Kind::Float).to_device(Device::Cpu).flatten(0, -1));
+        let (ent, cue) = (flat(&logits.entity)?, flat(&logits.cue)?);
+        let width = batch.width;
         let hedged = Vec::<f32>::try_from(logits.hedged.softmax(-1, Kind::Float).to_device(Device::Cpu).flatten(0, -1))?;
         let claim = Vec::<f32>::try_from(logits.claim.softmax(-1, Kind::Float).to_device(Device::Cpu).flatten(0, -1))?;
         let mut out = Vec::with_capacity(rows.len());
         for (b, p) in pieces.iter().enumerate().take(rows.len()) {
             let n = p.len();
-            let ent_rows = probs_rows(&ent.get(b as i64), n);
-            let cue_rows = probs_rows(&cue.get(b as i64), n);
+            let ent_rows = probs_rows(&ent, ENTITY_TAGS.len(), b * width, n);
+            let cue_rows = probs_rows(&cue, CUE_TAGS.len(), b * width, n);
             let entities = decode_bio(p, &ent_rows)
                 .into_iter()
                 .map(|(span, tag)| (span, if tag == 0 { EntityLabel::Drug } else { EntityLabel::Condition }))
@@ -373,18 +375,16 @@ impl Model {
     }
 }
 
-/// Probability rows for pieces 1..=n (skipping [CLS]) of one batch row.
-fn probs_rows(t: &Tensor, n: usize) -> Vec<Vec<f32>> {
-    let t = t.narrow(0, 1, n as i64);
-    let flat: Vec<f32> = Vec::<f32>::try_from(t.flatten(0, -1)).unwrap_or_default();
-    let k = flat.len() / n.max(1);
-    flat.chunks(k.max(1)).map(|c| c.to_vec()).collect()
+/// Probability rows (`k` tags each) of pieces 1..=n (skipping [CLS]) of the batch row whose
+/// first token is token `row_start` of the flattened [B, T, k] probabilities.
+fn probs_rows(flat: &[f32], k: usize, row_start: usize, n: usize) -> Vec<&[f32]> {
+    flat[(row_start + 1) * k..(row_start + 1 + n) * k].chunks(k).collect()
 }
 
 /// BIO decoding over whole words: each word takes the tag of its first piece; a span is a B word
 /// followed by I words of the same type (an I after O starts a span). Tag columns are
 /// `O, B-t0, I-t0, B-t1, I-t1, …`; returns spans with their type index `t` and mean word score.
-pub fn decode_bio(p: &Pieces, probs: &[Vec<f32>]) -> Vec<(SpanPrediction, usize)> {
+pub fn decode_bio<R: AsRef<[f32]>>(p: &Pieces, probs: &[R]) -> Vec<(SpanPrediction, usize)> {
     let mut out: Vec<(SpanPrediction, usize)> = Vec::new();
     let mut cur: Option<(usize, usize, usize, f32, usize)> = None; // start, end, type, score sum, words
     let mut i = 0;
@@ -394,7 +394,7 @@ pub fn decode_bio(p: &Pieces, probs: &[Vec<f32>]) -> Vec<(SpanPrediction, usize)
         while j < p.len() && p.words[j] == p.words[i] && p.words[i] != u32::MAX {
             j += 1;
         }
-        let row = &probs[i];
+        let row = probs[i].as_ref();
         let (tag, score) = row.iter().enumerate().fold((0, f32::MIN), |a, (k, &v)| if v > a.1 { (k, v) } else { a });
         let (ws, we) = (p.offsets[i].0, p.offsets[j - 1].1);
         if tag == 0 {
