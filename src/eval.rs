@@ -3,12 +3,14 @@
 //! BioScope uncertain-sentence and cue F1, Yu 2019 claim-strength macro-F1, web-synthetic
 //! held-out articles. Prints a Markdown table (the model card's) and optionally JSON.
 
-use crate::doc::{ClaimStrength, EntityLabel};
-use crate::runtime::{Model, SentencePrediction};
+use crate::doc::{ByteSpan, ClaimStrength, Doc, Entity, EntityLabel, Origin, Sentence, SentenceKind};
+use crate::runtime::{Model, SentencePrediction, SpanPrediction};
+use crate::tag::entities;
 use crate::train::data::{self, Example};
 use anyhow::Result;
 use serde::Serialize;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
+use std::io::Write;
 use std::path::Path;
 
 #[derive(Debug, Clone, Copy, Default, Serialize, PartialEq)]
@@ -88,6 +90,41 @@ pub fn entity_counts(ex: &[Example], preds: &[SentencePrediction], labels: &[Ent
     m
 }
 
+/// Sentence predictions after the entity stage's document rules ([`entities::document_rules`])
+/// ran over each document; `docs[i]` is the document of sentence `i`.
+pub fn with_document_context(ex: &[Example], preds: &[SentencePrediction], docs: &[usize]) -> Vec<SentencePrediction> {
+    let mut out: Vec<SentencePrediction> = preds.to_vec();
+    let mut members: BTreeMap<usize, Vec<usize>> = BTreeMap::new();
+    for (i, &d) in docs.iter().enumerate() {
+        members.entry(d).or_default().push(i);
+    }
+    for idx in members.values() {
+        let mut doc = Doc::new("", "", String::new());
+        let mut ents = Vec::new();
+        for (k, &i) in idx.iter().enumerate() {
+            if k > 0 {
+                doc.text.push('\n');
+            }
+            let start = doc.text.len();
+            doc.text.push_str(&ex[i].text);
+            doc.sentences.push(Sentence::new(ByteSpan::new(start, doc.text.len()), SentenceKind::Prose));
+            for (sp, label) in &preds[i].entities {
+                let span = ByteSpan::new(start + sp.start, start + sp.end);
+                ents.push(Entity { span, label: *label, score: sp.score, sentence: k, origin: Origin::Model, concept: None });
+            }
+        }
+        entities::document_rules(&doc, &mut ents);
+        for &i in idx {
+            out[i].entities.clear();
+        }
+        for e in ents {
+            let (i, start) = (idx[e.sentence], doc.sentences[e.sentence].span.start);
+            out[i].entities.push((SpanPrediction { start: e.span.start - start, end: e.span.end - start, score: e.score }, e.label));
+        }
+    }
+    out
+}
+
 /// Macro-F1 over the given classes of (gold, predicted) pairs.
 pub fn macro_f1(pairs: &[(ClaimStrength, ClaimStrength)], classes: &[ClaimStrength]) -> f64 {
     let f: Vec<f64> = classes
@@ -102,8 +139,40 @@ pub fn macro_f1(pairs: &[(ClaimStrength, ClaimStrength)], classes: &[ClaimStreng
     f.iter().sum::<f64>() / f.len().max(1) as f64
 }
 
+/// Entity errors of one sentence, for `healthclaims eval --errors` (error analysis).
+#[derive(Debug, Serialize)]
+struct EntityErrors<'a> {
+    task: &'a str,
+    text: &'a str,
+    /// Gold spans the model did not produce exactly: (text, label).
+    missed: Vec<(&'a str, EntityLabel)>,
+    /// Predicted spans that are not gold: (text, label, score).
+    spurious: Vec<(&'a str, EntityLabel, f32)>,
+}
+
+/// Writes every sentence with a missed or spurious entity span as one JSON line.
+fn write_entity_errors(out: &mut dyn Write, task: &str, ex: &[Example], preds: &[SentencePrediction]) -> Result<()> {
+    for (e, p) in ex.iter().zip(preds) {
+        let Some(gold) = &e.entities else { continue };
+        let g: BTreeSet<(usize, usize, EntityLabel)> = gold.iter().copied().collect();
+        let s: BTreeMap<(usize, usize, EntityLabel), f32> = p.entities.iter().map(|x| ((x.0.start, x.0.end, x.1), x.0.score)).collect();
+        let missed: Vec<_> = g.iter().filter(|k| !s.contains_key(k)).map(|k| (&e.text[k.0..k.1], k.2)).collect();
+        let spurious: Vec<_> = s.iter().filter(|(k, _)| !g.contains(k)).map(|(k, &sc)| (&e.text[k.0..k.1], k.2, sc)).collect();
+        if !missed.is_empty() || !spurious.is_empty() {
+            serde_json::to_writer(&mut *out, &EntityErrors { task, text: &e.text, missed, spurious })?;
+            out.write_all(b"\n")?;
+        }
+    }
+    Ok(())
+}
+
 /// Run every benchmark; `data_dir` is ../shared/data.
 pub fn evaluate(model: &Model, data_dir: &Path, quick: bool) -> Result<Vec<Score>> {
+    evaluate_with_errors(model, data_dir, quick, None)
+}
+
+/// [`evaluate`], also writing each entity error as a JSON line to `errors`.
+pub fn evaluate_with_errors(model: &Model, data_dir: &Path, quick: bool, mut errors: Option<&mut dyn Write>) -> Result<Vec<Score>> {
     let mut scores = Vec::new();
     // Quick mode: an evenly spaced subset (files can be ordered by label, so not the first n).
     let cap = |v: Vec<Example>, n: usize| {
@@ -117,6 +186,9 @@ pub fn evaluate(model: &Model, data_dir: &Path, quick: bool) -> Result<Vec<Score
     let bc = cap(data::load_iob(&data_dir.join("bc5cdr/iob/test.tsv"), data::Corpus::Bc5cdr, data::bc5cdr_label)?, 400);
     let bp = predict_all(model, &bc)?;
     let m = entity_counts(&bc, &bp, &EntityLabel::ALL);
+    if let Some(w) = errors.as_deref_mut() {
+        write_entity_errors(w, "bc5cdr", &bc, &bp)?;
+    }
     let mut all = Prf::default();
     for (l, name, target) in [(EntityLabel::Drug, "chemical", 89.0), (EntityLabel::Condition, "disease", 80.0)] {
         let c = m.get(&l).copied().unwrap_or_default();
@@ -124,9 +196,27 @@ pub fn evaluate(model: &Model, data_dir: &Path, quick: bool) -> Result<Vec<Score
         scores.push(Score { task: "BC5CDR test".into(), metric: format!("{name} F1"), value: 100.0 * c.f1(), n: c.tp + c.fn_, target: Some(target) });
     }
     scores.push(Score { task: "BC5CDR test".into(), metric: "combined micro-F1".into(), value: 100.0 * all.f1(), n: all.tp + all.fn_, target: Some(85.0) });
+    // The same predictions with each abstract as context, as `annotate` reads an article: the
+    // entity stage's document rules (abbreviations defined in parentheses, their other
+    // occurrences). Whole abstracts only, so not in quick mode.
+    if !quick {
+        let docs = data::bc5cdr_documents(&data_dir.join("bc5cdr/pubtator/CDR_TestSet.PubTator.txt"), &bc)?;
+        let dp = with_document_context(&bc, &bp, &docs);
+        let m = entity_counts(&bc, &dp, &EntityLabel::ALL);
+        let mut all = Prf::default();
+        for (l, name) in [(EntityLabel::Drug, "chemical F1"), (EntityLabel::Condition, "disease F1")] {
+            let c = m.get(&l).copied().unwrap_or_default();
+            all.add(c);
+            scores.push(Score { task: "BC5CDR test, abstract as context".into(), metric: name.into(), value: 100.0 * c.f1(), n: c.tp + c.fn_, target: None });
+        }
+        scores.push(Score { task: "BC5CDR test, abstract as context".into(), metric: "combined micro-F1".into(), value: 100.0 * all.f1(), n: all.tp + all.fn_, target: None });
+    }
     // NCBI-disease test
     let nc = cap(data::load_iob(&data_dir.join("ncbi-disease/iob/test.tsv"), data::Corpus::Ncbi, data::ncbi_label)?, 300);
     let np = predict_all(model, &nc)?;
+    if let Some(w) = errors.as_deref_mut() {
+        write_entity_errors(w, "ncbi", &nc, &np)?;
+    }
     let c = entity_counts(&nc, &np, &[EntityLabel::Condition]).get(&EntityLabel::Condition).copied().unwrap_or_default();
     scores.push(Score { task: "NCBI-disease test".into(), metric: "disease F1".into(), value: 100.0 * c.f1(), n: c.tp + c.fn_, target: None });
     // BioScope test
@@ -152,6 +242,9 @@ pub fn evaluate(model: &Model, data_dir: &Path, quick: bool) -> Result<Vec<Score
     // web-synthetic held-out articles
     let web = data::load_web(&data_dir.join("web-synthetic/corpus"), &data_dir.join("web-synthetic/gold"), |d| !data::web_train_doc(d))?;
     let wp = predict_all(model, &web)?;
+    if let Some(w) = errors.as_deref_mut() {
+        write_entity_errors(w, "web", &web, &wp)?;
+    }
     let m = entity_counts(&web, &wp, &EntityLabel::ALL);
     for (l, name) in [(EntityLabel::Drug, "DRUG exact F1"), (EntityLabel::Condition, "CONDITION exact F1")] {
         let c = m.get(&l).copied().unwrap_or_default();

@@ -381,47 +381,72 @@ fn probs_rows(flat: &[f32], k: usize, row_start: usize, n: usize) -> Vec<&[f32]>
     flat[(row_start + 1) * k..(row_start + 1 + n) * k].chunks(k).collect()
 }
 
-/// BIO decoding over whole words: each word takes the tag of its first piece; a span is a B word
-/// followed by I words of the same type (an I after O starts a span). Tag columns are
-/// `O, B-t0, I-t0, B-t1, I-t1, …`; returns spans with their type index `t` and mean word score.
+/// BIO decoding over whole words: each word is scored by its first piece's tag probabilities,
+/// and the most probable *legal* tag sequence is found by Viterbi (an `I-t` may only follow `B-t`
+/// or `I-t`, so a stray inside tag is resolved by the probabilities, not by a rule). Tag columns
+/// are `O, B-t0, I-t0, B-t1, I-t1, …`; returns spans with their type index `t` and the mean
+/// probability of the chosen tags over the span's words.
 pub fn decode_bio<R: AsRef<[f32]>>(p: &Pieces, probs: &[R]) -> Vec<(SpanPrediction, usize)> {
-    let mut out: Vec<(SpanPrediction, usize)> = Vec::new();
-    let mut cur: Option<(usize, usize, usize, f32, usize)> = None; // start, end, type, score sum, words
+    // words: (first piece, last piece)
+    let mut words: Vec<(usize, usize)> = Vec::new();
     let mut i = 0;
     while i < p.len() {
-        // the word: pieces i..j
         let mut j = i + 1;
         while j < p.len() && p.words[j] == p.words[i] && p.words[i] != u32::MAX {
             j += 1;
         }
-        let row = probs[i].as_ref();
-        let (tag, score) = row.iter().enumerate().fold((0, f32::MIN), |a, (k, &v)| if v > a.1 { (k, v) } else { a });
-        let (ws, we) = (p.offsets[i].0, p.offsets[j - 1].1);
-        if tag == 0 {
-            if let Some((s, e, t, sum, n)) = cur.take() {
-                out.push((SpanPrediction { start: s, end: e, score: sum / n as f32 }, t));
-            }
-        } else {
-            let typ = (tag - 1) / 2;
-            let begin = (tag - 1) % 2 == 0;
-            match cur.as_mut() {
-                Some((_, e, t, sum, n)) if !begin && *t == typ => {
-                    *e = we;
-                    *sum += score;
-                    *n += 1;
-                }
-                _ => {
-                    if let Some((s, e, t, sum, n)) = cur.take() {
-                        out.push((SpanPrediction { start: s, end: e, score: sum / n as f32 }, t));
-                    }
-                    cur = Some((ws, we, typ, score, 1));
-                }
-            }
-        }
+        words.push((i, j - 1));
         i = j;
     }
-    if let Some((s, e, t, sum, n)) = cur {
-        out.push((SpanPrediction { start: s, end: e, score: sum / n as f32 }, t));
+    if words.is_empty() {
+        return Vec::new();
+    }
+    let k = probs[0].as_ref().len();
+    let legal = |from: Option<usize>, to: usize| -> bool {
+        // an inside tag (even index ≥ 2) continues its own type only
+        to == 0 || to % 2 == 1 || matches!(from, Some(f) if f != 0 && (f - 1) / 2 == (to - 1) / 2)
+    };
+    let lp = |w: usize, t: usize| -> f32 { probs[words[w].0].as_ref()[t].max(1e-12).ln() };
+    let mut score: Vec<f32> = (0..k).map(|t| if legal(None, t) { lp(0, t) } else { f32::NEG_INFINITY }).collect();
+    let mut back: Vec<Vec<u8>> = Vec::with_capacity(words.len());
+    back.push(vec![0; k]);
+    for w in 1..words.len() {
+        let mut next = vec![f32::NEG_INFINITY; k];
+        let mut from = vec![0u8; k];
+        for t in 0..k {
+            for f in 0..k {
+                if score[f] > f32::NEG_INFINITY && legal(Some(f), t) && score[f] > next[t] {
+                    next[t] = score[f];
+                    from[t] = f as u8;
+                }
+            }
+            next[t] += lp(w, t);
+        }
+        score = next;
+        back.push(from);
+    }
+    let mut tags = vec![0usize; words.len()];
+    tags[words.len() - 1] = (0..k).fold(0, |a, t| if score[t] > score[a] { t } else { a });
+    for w in (1..words.len()).rev() {
+        tags[w - 1] = back[w][tags[w]] as usize;
+    }
+    let mut out: Vec<(SpanPrediction, usize)> = Vec::new();
+    let mut w = 0;
+    while w < words.len() {
+        let t = tags[w];
+        if t == 0 {
+            w += 1;
+            continue;
+        }
+        let typ = (t - 1) / 2;
+        let mut e = w + 1;
+        while e < words.len() && tags[e] == 2 + 2 * typ {
+            e += 1;
+        }
+        let sum: f32 = (w..e).map(|x| probs[words[x].0].as_ref()[tags[x]]).sum();
+        let span = SpanPrediction { start: p.offsets[words[w].0].0, end: p.offsets[words[e - 1].1].1, score: sum / (e - w) as f32 };
+        out.push((span, typ));
+        w = e;
     }
     out
 }
@@ -466,11 +491,37 @@ mod tests {
     }
 
     #[test]
-    fn bio_decoding_starts_span_on_stray_inside_tag_and_splits_on_type_change() {
+    fn bio_decoding_resolves_stray_inside_tags_by_probability() {
         let p = pieces(&[("a", 0), ("b", 1), ("c", 2)]);
-        let probs: Vec<Vec<f32>> = [2, 4, 0].iter().map(|&t| onehot(t, 5)).collect();
+        // I-t0 then I-t1 with nothing before: the legal reading is B-t0, B-t1 (each word's
+        // second-best tag is its B; O has less mass)
+        let row = |b: usize, i: usize| -> Vec<f32> { (0..5).map(|t| if t == i { 0.6 } else if t == b { 0.3 } else { 0.1 / 3.0 }).collect() };
+        let probs = vec![row(1, 2), row(3, 4), onehot(0, 5)];
         let spans = decode_bio(&p, &probs);
-        assert_eq!(spans.iter().map(|s| s.1).collect::<Vec<_>>(), vec![0, 1]);
+        assert_eq!(spans.iter().map(|s| (s.0.start, s.0.end, s.1)).collect::<Vec<_>>(), vec![(0, 1, 0), (2, 3, 1)]);
+        // a stray I-t1 whose O is more likely than its B is dropped
+        let stray: Vec<f32> = vec![0.35, 0.02, 0.02, 0.05, 0.56];
+        let probs = vec![onehot(0, 5), stray, onehot(0, 5)];
+        assert!(decode_bio(&p, &probs).is_empty());
+    }
+
+    #[test]
+    fn bio_decoding_keeps_a_span_whose_inside_words_follow_a_confident_begin() {
+        // "deep vein thrombosis": B, then I with O close behind on the middle word
+        let p = pieces(&[("deep", 0), ("vein", 1), ("thrombosis", 2)]);
+        let probs = vec![vec![0.1, 0.02, 0.02, 0.84, 0.02], vec![0.4, 0.02, 0.02, 0.06, 0.5], vec![0.2, 0.02, 0.02, 0.06, 0.7]];
+        let spans = decode_bio(&p, &probs);
+        assert_eq!(spans.iter().map(|s| (s.0.start, s.0.end, s.1)).collect::<Vec<_>>(), vec![(0, 20, 1)]);
+        assert!((spans[0].0.score - (0.84 + 0.5 + 0.7) / 3.0).abs() < 1e-6);
+    }
+
+    #[test]
+    fn bio_decoding_handles_empty_and_single_words() {
+        let p = pieces(&[]);
+        assert!(decode_bio::<Vec<f32>>(&p, &[]).is_empty());
+        let p = pieces(&[("x", 0), ("y", 0)]);
+        let spans = decode_bio(&p, &[onehot(1, 5), onehot(2, 5)]);
+        assert_eq!(spans.iter().map(|s| (s.0.start, s.0.end, s.1)).collect::<Vec<_>>(), vec![(0, 2, 0)]);
     }
 
     #[test]

@@ -82,6 +82,17 @@ impl Component for EntityTagger {
     }
 }
 
+/// The entity stage's document-level rules on their own, over entities from elsewhere (the
+/// transformer's): abbreviations in parentheses take the label of the entity right before them
+/// (or of a Schwartz–Hearst long form), and every other occurrence of a name so defined is
+/// tagged. `doc` needs `text` and `sentences`. `healthclaims eval` scores the model with this
+/// document context on BC5CDR abstracts.
+pub fn document_rules(doc: &Doc, ents: &mut Vec<Entity>) {
+    ents.sort_by_key(|e| (e.span.start, e.span.end));
+    let names = abbreviations(Lexicon::get(), doc, ents);
+    propagate(doc, &names, ents);
+}
+
 /// Transformer spans the gazetteer and rules did not find: added when they overlap no entity
 /// already there and are not on the never-tag list; they carry the vocabulary's concept when
 /// the lexicon knows their text.
@@ -109,8 +120,9 @@ fn merge_model(lex: &Lexicon, doc: &Doc, out: &mut Vec<Entity>) {
 /// Model spans below this mean word probability are dropped. Chosen on the held-out web
 /// articles (c06–c20) with `scripts/heldout.sh`, DRUG / CONDITION lenient F1: model 0.2.0 with
 /// spans ≥ 0.95 for both .908/.918, DRUG ≥ 0.98 and CONDITION ≥ 0.85 .912/.926, no model
-/// drugs .909, CONDITION ≥ 0.7 .917; gazetteer alone .909/.886 (MODEL_CARD.md). Drug names are
-/// the gazetteer's strength (DrugBank brands and generics), conditions the model's.
+/// drugs .909, CONDITION ≥ 0.7 .917; gazetteer alone .909/.886 (MODEL_CARD.md); model 0.3.0
+/// with the same thresholds .916/.926. Drug names are the gazetteer's strength (DrugBank brands
+/// and generics), conditions the model's.
 fn model_min_score(label: EntityLabel) -> f32 {
     match label {
         EntityLabel::Drug => 0.98,
@@ -155,9 +167,23 @@ fn abbreviations(lex: &Lexicon, doc: &Doc, ents: &mut Vec<Entity>) -> Vec<DocNam
         let open = from + off;
         from = open + 1;
         let Some(close_off) = text[open + 1..].find(')') else { break };
-        let inner_span = ByteSpan::new(open + 1, open + 1 + close_off);
+        // "( IDM )" in tokenised text: the abbreviation is the parenthesis' trimmed content
+        let inner_raw = &text[open + 1..open + 1 + close_off];
+        let lead = inner_raw.len() - inner_raw.trim_start().len();
+        let inner_span = ByteSpan::new(open + 1 + lead, open + 1 + lead + inner_raw.trim().len());
         let abbr = inner_span.slice(text);
-        if !is_abbreviation(abbr) || taken.overlaps(inner_span) {
+        if !is_abbreviation(abbr) {
+            continue;
+        }
+        if taken.overlaps(inner_span) {
+            // Already tagged in place (by the model, say): still a name the document defines
+            // when the tag is exactly the parenthesis' content, right after an entity.
+            let i = ents.partition_point(|x| x.span.start < inner_span.start);
+            let before = text[..open].trim_end_matches([' ', '\u{a0}']);
+            let after_entity = ents.iter().any(|x| x.span.end == before.len());
+            if i < ents.len() && ents[i].span == inner_span && after_entity && !names.iter().any(|n| n.text == abbr) {
+                names.push(DocName { text: abbr.to_string(), label: ents[i].label, concept: ents[i].concept.clone() });
+            }
             continue;
         }
         let Some(sent) = doc.sentence_at(open + 1) else { continue };
@@ -1496,6 +1522,26 @@ mod tests {
 
     fn tag(s: &str) -> Vec<(String, EntityLabel)> {
         tag_sentence(Lexicon::get(), s).into_iter().map(|c| (c.span.slice(s).to_string(), c.label.unwrap())).collect()
+    }
+
+    #[test]
+    fn document_rules_define_spaced_abbreviations_and_tag_their_other_uses() {
+        // tokenised text as in BC5CDR: "( IDM )"
+        let text = "A dose of indomethacin ( IDM ) was given .\nIDM lowered renin ; IDMs too .";
+        let mut doc = Doc::new("d", "s", text);
+        let cut = text.find('\n').unwrap();
+        doc.sentences = vec![
+            crate::doc::Sentence::new(ByteSpan::new(0, cut), crate::doc::SentenceKind::Prose),
+            crate::doc::Sentence::new(ByteSpan::new(cut + 1, text.len()), crate::doc::SentenceKind::Prose),
+        ];
+        let s = text.find("indomethacin").unwrap();
+        let mut ents = vec![Entity { span: ByteSpan::new(s, s + 12), label: EntityLabel::Drug, score: 0.9, sentence: 0, origin: Origin::Model, concept: None }];
+        document_rules(&doc, &mut ents);
+        let got: Vec<(&str, EntityLabel, usize)> = ents.iter().map(|e| (e.span.slice(text), e.label, e.sentence)).collect();
+        assert_eq!(
+            got,
+            vec![("indomethacin", EntityLabel::Drug, 0), ("IDM", EntityLabel::Drug, 0), ("IDM", EntityLabel::Drug, 1), ("IDMs", EntityLabel::Drug, 1)]
+        );
     }
 
     #[test]

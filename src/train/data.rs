@@ -13,7 +13,7 @@ use crate::clean;
 use crate::doc::{ClaimStrength, EntityLabel};
 use crate::ingest::{Format, RawArticle};
 use crate::segment;
-use anyhow::{Context, Result};
+use anyhow::{bail, Context, Result};
 use std::path::Path;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -25,6 +25,29 @@ pub enum Corpus {
     Web,
     /// Template sentences filled from the gazetteers (web-style, brand names).
     Gazetteer,
+}
+
+impl Corpus {
+    pub const ALL: [Corpus; 6] = [Corpus::Bc5cdr, Corpus::Ncbi, Corpus::Bioscope, Corpus::Yu, Corpus::Web, Corpus::Gazetteer];
+
+    /// The command-line name (`bc5cdr`, `ncbi`, `bioscope`, `yu`, `web`, `gazetteer`).
+    pub fn name(self) -> &'static str {
+        match self {
+            Corpus::Bc5cdr => "bc5cdr",
+            Corpus::Ncbi => "ncbi",
+            Corpus::Bioscope => "bioscope",
+            Corpus::Yu => "yu",
+            Corpus::Web => "web",
+            Corpus::Gazetteer => "gazetteer",
+        }
+    }
+
+    pub fn parse(name: &str) -> anyhow::Result<Corpus> {
+        Corpus::ALL.into_iter().find(|c| c.name() == name).ok_or_else(|| {
+            let names: Vec<&str> = Corpus::ALL.iter().map(|c| c.name()).collect();
+            anyhow::anyhow!("unknown corpus '{name}' (one of: {})", names.join(", "))
+        })
+    }
 }
 
 /// One training/evaluation text. Spans are byte offsets into `text`.
@@ -42,6 +65,48 @@ impl Example {
     fn new(corpus: Corpus, text: String) -> Self {
         Example { corpus, text, entities: None, cues: None, hedged: None, claim: None }
     }
+}
+
+/// Which abstract each BC5CDR IOB sentence comes from: the IOB files carry no document marks, so
+/// the sentences are aligned, whitespace ignored, with the PubTator file's titles and abstracts
+/// (the IOB order differs from the PubTator order; an abstract's sentences are consecutive).
+/// Returns one document index per example (PubTator order).
+pub fn bc5cdr_documents(pubtator: &Path, ex: &[Example]) -> Result<Vec<usize>> {
+    let raw = std::fs::read_to_string(pubtator).with_context(|| format!("cannot read {}", pubtator.display()))?;
+    let squash = |s: &str| -> String { s.chars().filter(|c| !c.is_whitespace()).collect() };
+    let mut docs: Vec<String> = Vec::new();
+    for line in raw.lines() {
+        let mut f = line.splitn(3, '|');
+        match (f.next(), f.next(), f.next()) {
+            (Some(_), Some("t"), Some(title)) => docs.push(squash(title)),
+            (Some(_), Some("a"), Some(abs)) => {
+                if let Some(d) = docs.last_mut() {
+                    d.push_str(&squash(abs));
+                }
+            }
+            _ => {}
+        }
+    }
+    let mut used = vec![false; docs.len()];
+    let mut out = Vec::with_capacity(ex.len());
+    let mut cur: Option<(usize, usize)> = None; // doc, position in its squashed text
+    for (n, e) in ex.iter().enumerate() {
+        let t = squash(&e.text);
+        if let Some((d, pos)) = cur {
+            if docs[d][pos..].starts_with(&t) {
+                cur = Some((d, pos + t.len()));
+                out.push(d);
+                continue;
+            }
+        }
+        let Some(d) = (0..docs.len()).find(|&d| !used[d] && docs[d].starts_with(&t)) else {
+            bail!("sentence {} of the BC5CDR IOB file matches no PubTator abstract: {:.60}", n + 1, e.text);
+        };
+        used[d] = true;
+        cur = Some((d, t.len()));
+        out.push(d);
+    }
+    Ok(out)
 }
 
 /// BIO-tagged `token<TAB>tag` sentences (blank-line separated) → texts with tokens joined by
@@ -312,6 +377,21 @@ pub fn web_train_doc(name: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn bc5cdr_sentences_are_matched_to_their_abstracts() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("p.txt");
+        std::fs::write(&p, "1|t|Drug A harms.\n1|a|It was seen. Twice.\n1\t0\t4\tDrug\tChemical\tD1\n\n2|t|Other title.\n2|a|Body text.\n").unwrap();
+        let ex: Vec<Example> = ["Other title .", "Body text .", "Drug A harms .", "It was seen .", "Twice ."]
+            .iter()
+            .map(|t| Example::new(Corpus::Bc5cdr, t.to_string()))
+            .collect();
+        assert_eq!(bc5cdr_documents(&p, &ex).unwrap(), vec![1, 1, 0, 0, 0]);
+        let stray = vec![Example::new(Corpus::Bc5cdr, "Not there .".into())];
+        let err = bc5cdr_documents(&p, &stray).unwrap_err().to_string();
+        assert!(err.contains("sentence 1") && err.contains("Not there"), "{err}");
+    }
 
     #[test]
     fn iob_spans_cover_tokens() {

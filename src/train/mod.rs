@@ -36,8 +36,8 @@ pub struct TrainConfig {
     pub threads: usize,
     /// Fraction of BioScope's certain sentences kept (they dominate it).
     pub bioscope_certain: f64,
-    /// Times the web-synthetic training articles are repeated per epoch.
-    pub web_repeat: usize,
+    /// Times each corpus is repeated per epoch (corpora not listed: once).
+    pub repeat: Vec<(Corpus, usize)>,
     /// Template sentences filled from the gazetteers.
     pub template_sentences: usize,
     /// Corpora to leave out (for ablations).
@@ -53,7 +53,7 @@ impl Default for TrainConfig {
             base_dir: PathBuf::from(".cache/encoder"),
             out_dir: PathBuf::from("models/healthclaims-minilm"),
             seed: 20261122,
-            epochs: 5.0,
+            epochs: 4.0,
             lr: 1e-4,
             warmup: 0.06,
             weight_decay: 0.01,
@@ -61,7 +61,7 @@ impl Default for TrainConfig {
             batch_tokens: 2048,
             threads: 2,
             bioscope_certain: 0.3,
-            web_repeat: 2,
+            repeat: vec![(Corpus::Bc5cdr, 2), (Corpus::Yu, 3), (Corpus::Web, 2)],
             template_sentences: 1500,
             exclude: vec![],
             freeze_embeddings: false,
@@ -69,36 +69,49 @@ impl Default for TrainConfig {
     }
 }
 
+impl TrainConfig {
+    /// Times `c` is repeated in each epoch.
+    pub fn repeat_of(&self, c: Corpus) -> usize {
+        self.repeat.iter().rev().find(|r| r.0 == c).map_or(1, |r| r.1)
+    }
+
+    pub fn set_repeat(&mut self, c: Corpus, n: usize) {
+        self.repeat.retain(|r| r.0 != c);
+        self.repeat.push((c, n));
+    }
+}
+
 /// The training mix (see data.rs for the splits).
 pub fn training_examples(cfg: &TrainConfig, rng: &mut StdRng) -> Result<Vec<Example>> {
     let d = &cfg.data_dir;
     let mut ex = Vec::new();
-    let want = |c: Corpus| !cfg.exclude.contains(&c);
-    if want(Corpus::Bc5cdr) {
-        for split in ["train", "devel"] {
-            ex.extend(data::load_iob(&d.join(format!("bc5cdr/iob/{split}.tsv")), Corpus::Bc5cdr, data::bc5cdr_label)?);
+    for corpus in Corpus::ALL {
+        let times = cfg.repeat_of(corpus);
+        if cfg.exclude.contains(&corpus) || times == 0 {
+            continue;
         }
-    }
-    if want(Corpus::Ncbi) {
-        for split in ["train"] {
-            ex.extend(data::load_iob(&d.join(format!("ncbi-disease/iob/{split}.tsv")), Corpus::Ncbi, data::ncbi_label)?);
+        let once: Vec<Example> = match corpus {
+            Corpus::Bc5cdr => {
+                let mut v = Vec::new();
+                for split in ["train", "devel"] {
+                    v.extend(data::load_iob(&d.join(format!("bc5cdr/iob/{split}.tsv")), Corpus::Bc5cdr, data::bc5cdr_label)?);
+                }
+                v
+            }
+            Corpus::Ncbi => data::load_iob(&d.join("ncbi-disease/iob/train.tsv"), Corpus::Ncbi, data::ncbi_label)?,
+            Corpus::Bioscope => {
+                let bs = data::load_bioscope(&d.join("bioscope/bioscope_sentences.jsonl"), "train")?;
+                bs.into_iter().filter(|e| e.hedged == Some(true) || rng.gen_bool(cfg.bioscope_certain)).collect()
+            }
+            Corpus::Yu => data::load_yu(&d.join("causal-language-yu2019/pubmed_causal_language_use.csv"), false)?,
+            Corpus::Web => data::load_web(&d.join("web-synthetic/corpus"), &d.join("web-synthetic/gold"), data::web_train_doc)?,
+            Corpus::Gazetteer if cfg.template_sentences > 0 => templates::generate(cfg.template_sentences, rng)?,
+            Corpus::Gazetteer => Vec::new(),
+        };
+        for _ in 1..times {
+            ex.extend(once.iter().cloned());
         }
-    }
-    if want(Corpus::Bioscope) {
-        let bs = data::load_bioscope(&d.join("bioscope/bioscope_sentences.jsonl"), "train")?;
-        ex.extend(bs.into_iter().filter(|e| e.hedged == Some(true) || rng.gen_bool(cfg.bioscope_certain)));
-    }
-    if want(Corpus::Yu) {
-        ex.extend(data::load_yu(&d.join("causal-language-yu2019/pubmed_causal_language_use.csv"), false)?);
-    }
-    if want(Corpus::Web) {
-        let web = data::load_web(&d.join("web-synthetic/corpus"), &d.join("web-synthetic/gold"), data::web_train_doc)?;
-        for _ in 0..cfg.web_repeat {
-            ex.extend(web.iter().cloned());
-        }
-    }
-    if want(Corpus::Gazetteer) && cfg.template_sentences > 0 {
-        ex.extend(templates::generate(cfg.template_sentences, rng)?);
+        ex.extend(once);
     }
     Ok(ex)
 }
@@ -257,7 +270,7 @@ pub fn train(cfg: &TrainConfig) -> Result<usize> {
     let training = serde_json::json!({
         "seed": cfg.seed, "epochs": cfg.epochs, "steps": total_steps, "lr": cfg.lr, "warmup": cfg.warmup,
         "weight_decay": cfg.weight_decay, "batch_rows": cfg.batch_rows, "batch_tokens": cfg.batch_tokens,
-        "bioscope_certain": cfg.bioscope_certain, "web_repeat": cfg.web_repeat,
+        "bioscope_certain": cfg.bioscope_certain, "repeat": cfg.repeat.iter().map(|(c, n)| (c.name(), *n)).collect::<std::collections::BTreeMap<_, _>>(),
         "template_sentences": cfg.template_sentences, "examples": counts,
         "exclude": cfg.exclude.iter().map(|c| format!("{c:?}")).collect::<Vec<_>>(),
         "freeze_embeddings": cfg.freeze_embeddings,
@@ -319,6 +332,19 @@ mod tests {
         let p = Pieces { ids: vec![0; 4], offsets: vec![(0, 3), (3, 6), (7, 10), (11, 14)], words: vec![0, 0, 1, 2] };
         assert_eq!(piece_targets(&p, Some(&[(0, 6, 1), (11, 14, 0)])), vec![3, 4, 0, 1]);
         assert_eq!(piece_targets(&p, None), vec![-100; 4]);
+    }
+
+    #[test]
+    fn corpora_repeat_as_configured_and_parse_by_name() {
+        let mut cfg = TrainConfig::default();
+        assert_eq!((cfg.repeat_of(Corpus::Bc5cdr), cfg.repeat_of(Corpus::Yu), cfg.repeat_of(Corpus::Ncbi)), (2, 3, 1));
+        cfg.set_repeat(Corpus::Bc5cdr, 0);
+        cfg.set_repeat(Corpus::Ncbi, 4);
+        assert_eq!((cfg.repeat_of(Corpus::Bc5cdr), cfg.repeat_of(Corpus::Ncbi)), (0, 4));
+        for c in Corpus::ALL {
+            assert_eq!(Corpus::parse(c.name()).unwrap(), c);
+        }
+        assert!(Corpus::parse("pubmed").unwrap_err().to_string().contains("one of: bc5cdr"));
     }
 
     #[test]
