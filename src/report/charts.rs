@@ -113,13 +113,15 @@ pub fn rate_over_time(months: &[String], all: &[Option<f64>], series: &[(String,
             .map_err(err)?;
 
         let mut entries: Vec<(String, RGBColor)> = Vec::new();
-        // Sources first, "All sources" last so that it is drawn on top (but listed first).
-        let mut lines: Vec<(String, RGBColor, u32, &[Option<f64>])> = Vec::new();
+        // "All sources" first, as a wide translucent band with hollow rings, then each source on
+        // top, thin with solid dots: where a source is the month's only one its point equals the
+        // overall point, and both stay visible (the band and ring around the source's dot).
+        let mut lines: Vec<(String, RGBColor, u32, &[Option<f64>])> = vec![("All sources".into(), ALL, 7, all)];
         for (k, (name, values)) in series.iter().enumerate() {
             lines.push((label(name, 26), PALETTE[k % PALETTE.len()], 2, values));
         }
-        lines.push(("All sources".into(), ALL, 3, all));
         for (name, color, width, values) in lines {
+            let overall = color == ALL;
             if values.iter().all(Option::is_none) {
                 continue;
             }
@@ -134,16 +136,17 @@ pub fn rate_over_time(months: &[String], all: &[Option<f64>], series: &[(String,
             }
             segments.push(segment);
             for seg in segments.into_iter().filter(|s| !s.is_empty()) {
-                chart.draw_series(LineSeries::new(seg.clone(), color.stroke_width(width))).map_err(err)?;
                 marks += seg.len();
-                chart
-                    .draw_series(seg.into_iter().map(|p| Circle::new(p, width + 2, color.filled())))
-                    .map_err(err)?;
+                if overall {
+                    chart.draw_series(LineSeries::new(seg.clone(), color.mix(0.3).stroke_width(width))).map_err(err)?;
+                    chart.draw_series(seg.into_iter().map(|p| Circle::new(p, 8, color.stroke_width(2)))).map_err(err)?;
+                } else {
+                    chart.draw_series(LineSeries::new(seg.clone(), color.stroke_width(width))).map_err(err)?;
+                    chart.draw_series(seg.into_iter().map(|p| Circle::new(p, 4, color.filled()))).map_err(err)?;
+                }
             }
             entries.push((name, color));
         }
-        let all_last = entries.last().is_some_and(|(_, c)| *c == ALL);
-        entries.rotate_right(usize::from(all_last));
         draw_legend(&legend, &entries, true)?;
         root.present().map_err(err)?;
     }
@@ -359,6 +362,25 @@ mod tests {
         assert!(pts[1].0 > pts[0].0 && pts[1].1 < pts[0].1, "{pts:?}");
         for m in &months {
             assert_eq!(c.svg.split("<text ").filter(|t| t.contains(&format!(">\n{m}"))).count(), 1, "label {m}");
+        }
+    }
+
+    #[test]
+    fn a_source_equal_to_the_overall_rate_stays_visible_beside_it() {
+        // One source, one article a month: its points coincide with "All sources". The overall
+        // point is a larger hollow ring drawn first, the source's a solid dot drawn on top.
+        let months: Vec<String> = ["2026-01", "2026-02"].map(String::from).to_vec();
+        let v = vec![Some(0.2), Some(0.6)];
+        let c = rate_over_time(&months, &v, &[("a.com".to_string(), v.clone())]).unwrap().unwrap();
+        assert_eq!(c.marks, 4);
+        let tags: Vec<&str> = c.svg.split("<circle ").skip(1).map(|t| t.split("/>").next().unwrap()).collect();
+        let data = &tags[..4];
+        let at = |t: &str| circles(&format!("<circle {t}/>"))[0];
+        for m in 0..2 {
+            let (ring, dot) = (data[m], data[2 + m]);
+            assert_eq!(at(ring), at(dot), "same place");
+            assert!(ring.contains("r=\"8\"") && ring.contains("fill=\"none\""), "{ring}");
+            assert!(dot.contains("r=\"4\"") && !dot.contains("fill=\"none\""), "{dot}");
         }
     }
 
