@@ -186,8 +186,8 @@ pub fn evaluate_with_errors(model: &Model, data_dir: &Path, quick: bool, mut err
     let bc = cap(data::load_iob(&data_dir.join("bc5cdr/iob/test.tsv"), data::Corpus::Bc5cdr, data::bc5cdr_label)?, 400);
     let bp = predict_all(model, &bc)?;
     let m = entity_counts(&bc, &bp, &EntityLabel::ALL);
-    if let Some(w) = errors.as_deref_mut() {
-        write_entity_errors(w, "bc5cdr", &bc, &bp)?;
+    if let Some(w) = &mut errors {
+        write_entity_errors(&mut **w, "bc5cdr", &bc, &bp)?;
     }
     let mut all = Prf::default();
     for (l, name, target) in [(EntityLabel::Drug, "chemical", 89.0), (EntityLabel::Condition, "disease", 80.0)] {
@@ -214,8 +214,8 @@ pub fn evaluate_with_errors(model: &Model, data_dir: &Path, quick: bool, mut err
     // NCBI-disease test
     let nc = cap(data::load_iob(&data_dir.join("ncbi-disease/iob/test.tsv"), data::Corpus::Ncbi, data::ncbi_label)?, 300);
     let np = predict_all(model, &nc)?;
-    if let Some(w) = errors.as_deref_mut() {
-        write_entity_errors(w, "ncbi", &nc, &np)?;
+    if let Some(w) = &mut errors {
+        write_entity_errors(&mut **w, "ncbi", &nc, &np)?;
     }
     let c = entity_counts(&nc, &np, &[EntityLabel::Condition]).get(&EntityLabel::Condition).copied().unwrap_or_default();
     scores.push(Score { task: "NCBI-disease test".into(), metric: "disease F1".into(), value: 100.0 * c.f1(), n: c.tp + c.fn_, target: None });
@@ -242,8 +242,8 @@ pub fn evaluate_with_errors(model: &Model, data_dir: &Path, quick: bool, mut err
     // web-synthetic held-out articles
     let web = data::load_web(&data_dir.join("web-synthetic/corpus"), &data_dir.join("web-synthetic/gold"), |d| !data::web_train_doc(d))?;
     let wp = predict_all(model, &web)?;
-    if let Some(w) = errors.as_deref_mut() {
-        write_entity_errors(w, "web", &web, &wp)?;
+    if let Some(w) = &mut errors {
+        write_entity_errors(&mut **w, "web", &web, &wp)?;
     }
     let m = entity_counts(&web, &wp, &EntityLabel::ALL);
     for (l, name) in [(EntityLabel::Drug, "DRUG exact F1"), (EntityLabel::Condition, "CONDITION exact F1")] {

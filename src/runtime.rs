@@ -414,9 +414,9 @@ pub fn decode_bio<R: AsRef<[f32]>>(p: &Pieces, probs: &[R]) -> Vec<(SpanPredicti
         let mut next = vec![f32::NEG_INFINITY; k];
         let mut from = vec![0u8; k];
         for t in 0..k {
-            for f in 0..k {
-                if score[f] > f32::NEG_INFINITY && legal(Some(f), t) && score[f] > next[t] {
-                    next[t] = score[f];
+            for (f, &sf) in score.iter().enumerate() {
+                if sf > f32::NEG_INFINITY && legal(Some(f), t) && sf > next[t] {
+                    next[t] = sf;
                     from[t] = f as u8;
                 }
             }

@@ -50,7 +50,24 @@ fn held_out_slices_score_near_the_model_card() {
         return;
     }
     let m = model();
-    let scores = eval::evaluate(&m, data, true).unwrap();
+    let mut errors: Vec<u8> = Vec::new();
+    let scores = eval::evaluate_with_errors(&m, data, true, Some(&mut errors)).unwrap();
+    // `eval --errors`: one JSON line per sentence with a missed or spurious span, each span's
+    // text taken from its sentence
+    let lines: Vec<serde_json::Value> = String::from_utf8(errors).unwrap().lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+    assert!(lines.len() > 50, "{} error lines", lines.len());
+    let mut tasks = std::collections::BTreeSet::new();
+    for l in &lines {
+        let text = l["text"].as_str().unwrap();
+        let (missed, spurious) = (l["missed"].as_array().unwrap(), l["spurious"].as_array().unwrap());
+        assert!(!missed.is_empty() || !spurious.is_empty(), "{l}");
+        for sp in missed.iter().chain(spurious) {
+            assert!(text.contains(sp[0].as_str().unwrap()), "{l}");
+            assert!(matches!(sp[1].as_str().unwrap(), "DRUG" | "CONDITION"), "{l}");
+        }
+        tasks.insert(l["task"].as_str().unwrap().to_string());
+    }
+    assert_eq!(tasks.into_iter().collect::<Vec<_>>(), ["bc5cdr", "ncbi", "web"]);
     let get = |task: &str, metric: &str| {
         scores.iter().find(|s| s.task.starts_with(task) && s.metric.starts_with(metric)).map(|s| s.value).unwrap()
     };

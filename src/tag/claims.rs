@@ -111,7 +111,7 @@ pub fn select_pair(doc: &Doc, i: usize) -> (Option<usize>, Option<usize>) {
         .copied();
     // "buprenorphine or methadone, which …": the head of a coordination is its first member.
     while let Some(d) = drug {
-        let prev = drugs.iter().copied().filter(|&k| doc.entities[k].span.end <= doc.entities[d].span.start).last();
+        let prev = drugs.iter().copied().rev().find(|&k| doc.entities[k].span.end <= doc.entities[d].span.start);
         let Some(p) = prev else { break };
         let gap = doc.text.get(doc.entities[p].span.end..doc.entities[d].span.start).unwrap_or("x");
         let gap = gap.trim().trim_matches(',').trim();

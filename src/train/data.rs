@@ -235,7 +235,7 @@ pub fn load_yu(path: &Path, test: bool) -> Result<Vec<Example>> {
             "3" => ClaimStrength::Correlational,
             other => anyhow::bail!("{}: unknown label {other:?}", path.display()),
         };
-        if (fnv(text) % 5 == 0) != test {
+        if fnv(text).is_multiple_of(5) != test {
             continue;
         }
         let mut ex = Example::new(Corpus::Yu, text.to_string());
