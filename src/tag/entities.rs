@@ -175,17 +175,6 @@ fn abbreviations(lex: &Lexicon, doc: &Doc, ents: &mut Vec<Entity>) -> Vec<DocNam
         if !is_abbreviation(abbr) {
             continue;
         }
-        if taken.overlaps(inner_span) {
-            // Already tagged in place (by the model, say): still a name the document defines
-            // when the tag is exactly the parenthesis' content, right after an entity.
-            let i = ents.partition_point(|x| x.span.start < inner_span.start);
-            let before = text[..open].trim_end_matches([' ', '\u{a0}']);
-            let after_entity = ents.iter().any(|x| x.span.end == before.len());
-            if i < ents.len() && ents[i].span == inner_span && after_entity && !names.iter().any(|n| n.text == abbr) {
-                names.push(DocName { text: abbr.to_string(), label: ents[i].label, concept: ents[i].concept.clone() });
-            }
-            continue;
-        }
         let Some(sent) = doc.sentence_at(open + 1) else { continue };
         if !doc.sentences[sent].span.contains(inner_span) {
             continue;
@@ -197,6 +186,15 @@ fn abbreviations(lex: &Lexicon, doc: &Doc, ents: &mut Vec<Entity>) -> Vec<DocNam
             let i = ents.partition_point(|x| x.span.end < before.len());
             (i < ents.len() && ents[i].span.end == before.len() && ents[i].span.end > sstart).then_some(i)
         };
+        if taken.overlaps(inner_span) {
+            // Already tagged in place (by the model, say): still a name the document defines
+            // when the tag is exactly the parenthesis' content and an entity precedes it.
+            let i = ents.partition_point(|x| x.span.start < inner_span.start);
+            if prev.is_some() && i < ents.len() && ents[i].span == inner_span && !names.iter().any(|n| n.text == abbr) {
+                names.push(DocName { text: abbr.to_string(), label: ents[i].label, concept: ents[i].concept.clone() });
+            }
+            continue;
+        }
         let (label, concept, long) = match prev {
             Some(p) if first_letter_matches(abbr, ents[p].span.slice(text)) => (ents[p].label, ents[p].concept.clone(), None),
             Some(p) => {
@@ -1542,6 +1540,23 @@ mod tests {
             got,
             vec![("indomethacin", EntityLabel::Drug, 0), ("IDM", EntityLabel::Drug, 0), ("IDM", EntityLabel::Drug, 1), ("IDMs", EntityLabel::Drug, 1)]
         );
+        // The abbreviation already tagged in place still defines the name (with its own label);
+        // without an entity before the parenthesis it does not.
+        let a = text.find("IDM").unwrap();
+        let model = |with_long: bool| {
+            let mut v = vec![Entity { span: ByteSpan::new(a, a + 3), label: EntityLabel::Condition, score: 0.9, sentence: 0, origin: Origin::Model, concept: None }];
+            if with_long {
+                v.push(Entity { span: ByteSpan::new(s, s + 12), label: EntityLabel::Condition, score: 0.9, sentence: 0, origin: Origin::Model, concept: None });
+            }
+            v
+        };
+        let mut ents = model(true);
+        document_rules(&doc, &mut ents);
+        let got: Vec<(&str, EntityLabel)> = ents.iter().map(|e| (e.span.slice(text), e.label)).collect();
+        assert_eq!(got[1..], [("IDM", EntityLabel::Condition), ("IDM", EntityLabel::Condition), ("IDMs", EntityLabel::Condition)]);
+        let mut ents = model(false);
+        document_rules(&doc, &mut ents);
+        assert_eq!(ents.len(), 1, "{ents:?}");
     }
 
     #[test]
