@@ -408,27 +408,26 @@ pub fn decode_bio<R: AsRef<[f32]>>(p: &Pieces, probs: &[R]) -> Vec<(SpanPredicti
     };
     let lp = |w: usize, t: usize| -> f32 { probs[words[w].0].as_ref()[t].max(1e-12).ln() };
     let mut score: Vec<f32> = (0..k).map(|t| if legal(None, t) { lp(0, t) } else { f32::NEG_INFINITY }).collect();
-    let mut back: Vec<Vec<u8>> = Vec::with_capacity(words.len());
-    back.push(vec![0; k]);
+    // back-pointers of all words in one buffer (word w's at w*k..), two score rows swapped
+    let mut back = vec![0u8; words.len() * k];
+    let mut next = vec![f32::NEG_INFINITY; k];
     for w in 1..words.len() {
-        let mut next = vec![f32::NEG_INFINITY; k];
-        let mut from = vec![0u8; k];
         for t in 0..k {
+            next[t] = f32::NEG_INFINITY;
             for (f, &sf) in score.iter().enumerate() {
                 if sf > f32::NEG_INFINITY && legal(Some(f), t) && sf > next[t] {
                     next[t] = sf;
-                    from[t] = f as u8;
+                    back[w * k + t] = f as u8;
                 }
             }
             next[t] += lp(w, t);
         }
-        score = next;
-        back.push(from);
+        std::mem::swap(&mut score, &mut next);
     }
     let mut tags = vec![0usize; words.len()];
     tags[words.len() - 1] = (0..k).fold(0, |a, t| if score[t] > score[a] { t } else { a });
     for w in (1..words.len()).rev() {
-        tags[w - 1] = back[w][tags[w]] as usize;
+        tags[w - 1] = back[w * k + tags[w]] as usize;
     }
     let mut out: Vec<(SpanPrediction, usize)> = Vec::new();
     let mut w = 0;
