@@ -2,6 +2,7 @@
 //! `tokenizers`; its default 128-token padding/truncation is switched off), byte offsets of every
 //! piece into its sentence, and length-sorted batches padded only to the longest member.
 
+use crate::lexicon::Lexicon;
 use anyhow::{Context, Result};
 use std::path::Path;
 use tch::{Device, Kind, Tensor};
@@ -14,6 +15,53 @@ pub struct Pieces {
     pub offsets: Vec<(usize, usize)>,
     /// Index of the whitespace/punctuation-delimited word each piece belongs to.
     pub words: Vec<u32>,
+    /// What the shipped gazetteers say of each piece ([`LexTag`] as a number): an input feature
+    /// of the encoder, so the model weighs the vocabularies against the context.
+    pub lex: Vec<u8>,
+}
+
+/// Gazetteer tag of a word piece, fed to the encoder next to the piece itself: whether the
+/// piece begins or continues a word-bounded match of a drug or condition name in the shipped
+/// vocabularies (lexicon.rs; names it lists as not entities are not marked). A name that is
+/// both (rare) counts as a drug.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[repr(u8)]
+pub enum LexTag {
+    None = 0,
+    BeginDrug = 1,
+    InsideDrug = 2,
+    BeginCondition = 3,
+    InsideCondition = 4,
+}
+
+impl LexTag {
+    /// Number of tags (rows of the encoder's gazetteer embedding).
+    pub const COUNT: usize = 5;
+}
+
+/// Gazetteer tags of the pieces of `text` whose byte offsets are `offsets`.
+pub fn lex_tags(lexicon: &Lexicon, text: &str, offsets: &[(usize, usize)]) -> Vec<u8> {
+    let mut tags = vec![LexTag::None as u8; offsets.len()];
+    let mut i = 0;
+    for m in lexicon.find(text) {
+        let e = lexicon.entry(m.entry);
+        let (begin, inside) = match (e.blocked, e.drug, e.condition) {
+            (true, _, _) | (false, None, None) => continue,
+            (false, Some(_), _) => (LexTag::BeginDrug, LexTag::InsideDrug),
+            (false, None, Some(_)) => (LexTag::BeginCondition, LexTag::InsideCondition),
+        };
+        // matches come in text order and do not overlap: one pass over the pieces
+        while i < offsets.len() && offsets[i].0 < m.span.start {
+            i += 1;
+        }
+        let mut first = true;
+        while i < offsets.len() && offsets[i].0 < m.span.end {
+            tags[i] = if first { begin } else { inside } as u8;
+            first = false;
+            i += 1;
+        }
+    }
+    tags
 }
 
 impl Pieces {
@@ -43,6 +91,7 @@ impl Pieces {
                 ids: self.ids[start..end].to_vec(),
                 offsets: self.offsets[start..end].to_vec(),
                 words: self.words[start..end].to_vec(),
+                lex: self.lex[start..end].to_vec(),
             });
             start = end;
         }
@@ -77,12 +126,13 @@ impl Encoder {
     /// Word pieces of `text` with byte offsets into it.
     pub fn pieces(&self, text: &str) -> Result<Pieces> {
         let enc = self.tokenizer.encode(text, false).map_err(|e| anyhow::anyhow!("tokenizer: {e}"))?;
-        let mut p = Pieces { ids: Vec::with_capacity(enc.len()), offsets: Vec::with_capacity(enc.len()), words: Vec::new() };
+        let mut p = Pieces { ids: Vec::with_capacity(enc.len()), offsets: Vec::with_capacity(enc.len()), words: Vec::new(), lex: Vec::new() };
         for ((&id, &off), w) in enc.get_ids().iter().zip(enc.get_offsets()).zip(enc.get_word_ids()) {
             p.ids.push(i64::from(id));
             p.offsets.push(off);
             p.words.push(w.unwrap_or(u32::MAX));
         }
+        p.lex = lex_tags(Lexicon::get(), text, &p.offsets);
         Ok(p)
     }
 }
@@ -91,6 +141,8 @@ impl Encoder {
 pub struct Batch {
     pub input_ids: Tensor,
     pub mask: Tensor,
+    /// Gazetteer tags ([`LexTag`]; [CLS], [SEP] and padding: none).
+    pub lex: Tensor,
     /// Pieces per row (without [CLS]/[SEP]).
     pub lens: Vec<usize>,
     pub width: usize,
@@ -101,7 +153,11 @@ impl Batch {
         let width = rows.iter().map(|p| p.len()).max().unwrap_or(0) + 2;
         let mut ids = vec![enc.pad_id; rows.len() * width];
         let mut mask = vec![0i64; rows.len() * width];
+        let mut lex = vec![0i64; rows.len() * width];
         for (r, p) in rows.iter().enumerate() {
+            for (t, &l) in lex[r * width + 1..].iter_mut().zip(&p.lex) {
+                *t = i64::from(l);
+            }
             let row = &mut ids[r * width..(r + 1) * width];
             row[0] = enc.cls_id;
             row[1..=p.len()].copy_from_slice(&p.ids);
@@ -112,6 +168,7 @@ impl Batch {
         Batch {
             input_ids: Tensor::from_slice(&ids).view(shape).to_device(device),
             mask: Tensor::from_slice(&mask).view(shape).to_kind(Kind::Int64).to_device(device),
+            lex: Tensor::from_slice(&lex).view(shape).to_device(device),
             lens: rows.iter().map(|p| p.len()).collect(),
             width,
         }
@@ -146,6 +203,30 @@ pub fn length_batches(lens: &[usize], max_rows: usize, max_tokens: usize) -> Vec
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Byte offsets of `pieces` laid out in `text` in order.
+    fn offsets_of(text: &str, pieces: &[&str]) -> Vec<(usize, usize)> {
+        let mut at = 0;
+        pieces
+            .iter()
+            .map(|p| {
+                let s = at + text[at..].find(p).unwrap();
+                at = s + p.len();
+                (s, at)
+            })
+            .collect()
+    }
+
+    #[test]
+    fn lexicon_tags_mark_the_pieces_of_gazetteer_names() {
+        let text = "🙂 服药 Took ibuprofen for migraines , not aspirin-free ideas .";
+        let pieces = ["🙂", "服", "药", "took", "ib", "##up", "##ro", "##fen", "for", "mig", "##raine", "##s", ",", "not", "as", "##pi", "##rin", "-", "free", "ideas", "."];
+        let offsets = offsets_of(&text.to_lowercase(), &pieces.map(|p| p.trim_start_matches('#')));
+        let tags = lex_tags(Lexicon::get(), text, &offsets);
+        let (n, bd, id, bc, ic) = (0, LexTag::BeginDrug as u8, LexTag::InsideDrug as u8, LexTag::BeginCondition as u8, LexTag::InsideCondition as u8);
+        assert_eq!(tags, vec![n, n, n, n, bd, id, id, id, n, bc, ic, ic, n, n, bd, id, id, n, n, n, n]);
+        assert_eq!(lex_tags(Lexicon::get(), "", &[]), Vec::<u8>::new());
+    }
 
     #[test]
     fn batches_hold_rows_of_one_length_within_limits_and_cover_all_rows() {

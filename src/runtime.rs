@@ -5,9 +5,11 @@
 //! `no_grad`. The only module that uses `rust_bert`.
 
 use crate::doc::{ClaimStrength, EntityLabel};
-use crate::encode::{length_batches, Batch, Encoder, Pieces};
+use crate::encode::{length_batches, Batch, Encoder, LexTag, Pieces};
 use anyhow::{bail, Context, Result};
-use rust_bert::bert::{BertConfig, BertEmbeddings, BertModel};
+use rust_bert::bert::{BertConfig, BertEmbedding, BertEmbeddings, BertModel};
+use rust_bert::RustBertError;
+use std::borrow::Borrow;
 use rust_bert::Config;
 use serde::{Deserialize, Serialize};
 use std::path::{Path, PathBuf};
@@ -65,9 +67,47 @@ impl HeadsConfig {
     }
 }
 
+/// BERT's embeddings plus one learned vector per gazetteer tag of the piece ([`LexTag`]),
+/// added after BERT's own embedding layer. It starts at zero (the pre-trained encoder
+/// unchanged) and training learns how much the vocabularies are worth in each context. The
+/// tags travel in BERT's `token_type_ids` slot: these models have one segment only.
+pub struct LexEmbeddings {
+    bert: BertEmbeddings,
+    lexicon: nn::Embedding,
+}
+
+impl BertEmbedding for LexEmbeddings {
+    fn new<'p, P: Borrow<nn::Path<'p>>>(p: P, config: &BertConfig) -> Self {
+        let p = p.borrow();
+        let zero = nn::EmbeddingConfig { ws_init: nn::Init::Const(0.0), ..Default::default() };
+        LexEmbeddings {
+            bert: BertEmbeddings::new(p, config),
+            lexicon: nn::embedding(p / "lexicon", LexTag::COUNT as i64, config.hidden_size, zero),
+        }
+    }
+
+    fn forward_t(
+        &self,
+        input_ids: Option<&Tensor>,
+        lex_tags: Option<&Tensor>,
+        position_ids: Option<&Tensor>,
+        input_embeds: Option<&Tensor>,
+        train: bool,
+    ) -> std::result::Result<Tensor, RustBertError> {
+        let x = self.bert.forward_t(input_ids, None, position_ids, input_embeds, train)?;
+        Ok(match lex_tags {
+            Some(t) => x + t.apply(&self.lexicon),
+            None => x,
+        })
+    }
+}
+
+/// The variable the base encoder lacks besides the heads.
+pub const LEXICON_EMBEDDING: &str = "embeddings.lexicon.weight";
+
 /// Encoder + heads.
 pub struct Network {
-    pub bert: BertModel<BertEmbeddings>,
+    pub bert: BertModel<LexEmbeddings>,
     entity: nn::Linear,
     cue: nn::Linear,
     hedged: nn::Linear,
@@ -106,7 +146,7 @@ impl Network {
     pub fn forward_t(&self, batch: &Batch, train: bool) -> Result<Logits> {
         let out = self
             .bert
-            .forward_t(Some(&batch.input_ids), Some(&batch.mask), None, None, None, None, None, train)
+            .forward_t(Some(&batch.input_ids), Some(&batch.mask), Some(&batch.lex), None, None, None, None, train)
             .map_err(|e| anyhow::anyhow!("encoder forward pass: {e}"))?;
         let hidden = out.hidden_state.dropout(self.dropout, train);
         // Sentence vector: mean over real tokens (how MiniLM sentence embeddings were trained).
@@ -456,7 +496,7 @@ mod tests {
 
     fn pieces(words: &[(&str, usize)]) -> Pieces {
         // (piece text, word index), offsets consecutive with a space between words
-        let mut p = Pieces { ids: vec![], offsets: vec![], words: vec![] };
+        let mut p = Pieces { ids: vec![], offsets: vec![], words: vec![], lex: vec![] };
         let mut pos = 0;
         let mut last = usize::MAX;
         for (t, w) in words {
@@ -466,6 +506,7 @@ mod tests {
             p.ids.push(0);
             p.offsets.push((pos, pos + t.len()));
             p.words.push(*w as u32);
+            p.lex.push(0);
             pos += t.len();
             last = *w;
         }

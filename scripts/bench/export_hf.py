@@ -32,7 +32,12 @@ def export(src: Path, out: Path) -> Path:
     model, extra = {}, {}
     for name, t in weights.items():
         t = t.float().contiguous()
-        if name.startswith("heads."):
+        if name == "embeddings.lexicon.weight":
+            # healthclaims' gazetteer-tag embedding: HF BERT has no such input, and the Python
+            # references match no gazetteer, so they run the encoder without it (one add of a
+            # looked-up vector per piece: no measurable compute).
+            extra[name] = t
+        elif name.startswith("heads."):
             extra[name] = t
             if name.startswith("heads.entity."):
                 model["classifier." + name.rsplit(".", 1)[1]] = t

@@ -8,7 +8,7 @@ pub mod templates;
 
 use crate::doc::{ClaimStrength, EntityLabel};
 use crate::encode::{Batch, Encoder, Pieces};
-use crate::runtime::{HeadsConfig, Network, CLAIM_LABELS, MAX_PIECES};
+use crate::runtime::{HeadsConfig, Network, CLAIM_LABELS, LEXICON_EMBEDDING, MAX_PIECES};
 use anyhow::{bail, Context, Result};
 use data::{Corpus, Example};
 use rand::prelude::*;
@@ -202,7 +202,7 @@ pub fn train(cfg: &TrainConfig) -> Result<usize> {
     let mut vs = nn::VarStore::new(Device::Cpu);
     let net = Network::new(&vs.root(), &bert_config);
     let missing = vs.load_partial(base.join("model.safetensors")).context("cannot load the base encoder")?;
-    if missing.iter().any(|m| !m.starts_with("heads.")) {
+    if missing.iter().any(|m| !m.starts_with("heads.") && m != LEXICON_EMBEDDING) {
         bail!("base encoder lacks variables: {missing:?}");
     }
     vs.float();
@@ -329,7 +329,7 @@ mod tests {
 
     #[test]
     fn piece_targets_mark_begin_and_inside() {
-        let p = Pieces { ids: vec![0; 4], offsets: vec![(0, 3), (3, 6), (7, 10), (11, 14)], words: vec![0, 0, 1, 2] };
+        let p = Pieces { ids: vec![0; 4], offsets: vec![(0, 3), (3, 6), (7, 10), (11, 14)], words: vec![0, 0, 1, 2], lex: vec![0; 4] };
         assert_eq!(piece_targets(&p, Some(&[(0, 6, 1), (11, 14, 0)])), vec![3, 4, 0, 1]);
         assert_eq!(piece_targets(&p, None), vec![-100; 4]);
     }
