@@ -91,6 +91,10 @@ pub struct TrainArgs {
     /// Keep the pre-trained word embeddings frozen (faster steps; the 1-epoch v0.1 recipe)
     #[arg(long)]
     pub freeze_embeddings: bool,
+    /// Claim-strength classes weighted in the loss by (largest class / class)^P; 0 weighs all
+    /// sentences alike (the recipe before model 0.5.0)
+    #[arg(long, default_value_t = 0.5, value_name = "P")]
+    pub claim_weight_power: f64,
     /// Times a corpus is repeated in each epoch, as corpus=N (default: bc5cdr=2, yu=3, web=2, the
     /// rest once)
     #[arg(long, value_delimiter = ',', value_name = "CORPUS=N")]
@@ -111,7 +115,8 @@ pub struct EvalArgs {
     /// Print JSON instead of a Markdown table
     #[arg(long)]
     pub json: bool,
-    /// Also write every sentence with a missed or spurious entity span to this JSONL file
+    /// Also write every sentence with a missed or spurious entity span, or a wrong Yu 2019 claim
+    /// strength, to this JSONL file
     #[arg(long, value_name = "FILE")]
     pub errors: Option<PathBuf>,
 }
@@ -295,6 +300,7 @@ fn train(a: TrainArgs) -> Result<ExitCode> {
         threads: a.threads,
         exclude,
         freeze_embeddings: a.freeze_embeddings,
+        claim_weight_power: a.claim_weight_power,
         ..Default::default()
     };
     for r in &a.repeat {

@@ -25,6 +25,23 @@ pub const CLAIM_LABELS: [ClaimStrength; 4] = ClaimStrength::ALL;
 /// Longest piece window the encoder sees (positions 0..512 exist; shorter is faster).
 pub const MAX_PIECES: usize = 126;
 
+/// Which entity head `entities` come from. Both heads tag the same classes with the same BIO
+/// tags ([`ENTITY_TAGS`]) over one encoder pass; they differ in what counts as an entity.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum EntityScheme {
+    /// The project's annotation guidelines (../shared/annotation-guidelines.md): DRUG is a
+    /// substance taken for its effect — not endogenous molecules such as glucose or dopamine;
+    /// CONDITION spans the whole noun phrase. What `annotate` uses.
+    #[default]
+    Guidelines,
+    /// BC5CDR / NCBI-disease conventions: every chemical (glucose, potassium, dopamine…) and
+    /// the disease name without its modifiers. Trained on those corpora only; scored on them.
+    PubMed,
+}
+
+/// The entity heads a model folder must have, by `heads.json` name.
+pub const ENTITY_HEADS: [&str; 2] = ["guidelines", "pubmed"];
+
 /// `heads.json`: the label maps the weights were trained with, checked at load, and provenance.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 pub struct HeadsConfig {
@@ -33,6 +50,9 @@ pub struct HeadsConfig {
     pub entity_tags: Vec<String>,
     pub cue_tags: Vec<String>,
     pub claim_labels: Vec<ClaimStrength>,
+    /// Entity heads ([`EntityScheme`]), in [`ENTITY_HEADS`] names (absent before model 0.5.0).
+    #[serde(default)]
+    pub entity_heads: Vec<String>,
     /// Free-form training provenance (seed, data, steps) written by `train`.
     #[serde(default)]
     pub training: serde_json::Value,
@@ -46,6 +66,7 @@ impl HeadsConfig {
             entity_tags: ENTITY_TAGS.iter().map(|s| s.to_string()).collect(),
             cue_tags: CUE_TAGS.iter().map(|s| s.to_string()).collect(),
             claim_labels: CLAIM_LABELS.to_vec(),
+            entity_heads: ENTITY_HEADS.iter().map(|s| s.to_string()).collect(),
             training,
         }
     }
@@ -61,6 +82,15 @@ impl HeadsConfig {
                 ENTITY_TAGS,
                 CUE_TAGS,
                 CLAIM_LABELS
+            );
+        }
+        if self.entity_heads != ENTITY_HEADS {
+            bail!(
+                "model {} {} has entity heads {:?}, this build needs {:?} (a model for an older build: retrain with `healthclaims train`)",
+                self.name,
+                self.version,
+                self.entity_heads,
+                ENTITY_HEADS
             );
         }
         Ok(())
@@ -109,6 +139,7 @@ pub const LEXICON_EMBEDDING: &str = "embeddings.lexicon.weight";
 pub struct Network {
     pub bert: BertModel<LexEmbeddings>,
     entity: nn::Linear,
+    entity_pubmed: nn::Linear,
     cue: nn::Linear,
     hedged: nn::Linear,
     claim: nn::Linear,
@@ -117,8 +148,10 @@ pub struct Network {
 
 /// Raw logits of every head for a batch.
 pub struct Logits {
-    /// [B, T, 5] over pieces incl. [CLS]/[SEP].
+    /// [B, T, 5] over pieces incl. [CLS]/[SEP]: the guidelines' entities.
     pub entity: Tensor,
+    /// [B, T, 5]: BC5CDR / NCBI-convention entities ([`EntityScheme::PubMed`]).
+    pub entity_pubmed: Tensor,
     /// [B, T, 3]
     pub cue: Tensor,
     /// [B, 2]
@@ -136,6 +169,7 @@ impl Network {
         Network {
             bert: BertModel::new_with_optional_pooler(root, config, false),
             entity: nn::linear(&heads / "entity", h, ENTITY_TAGS.len() as i64, Default::default()),
+            entity_pubmed: nn::linear(&heads / "entity_pubmed", h, ENTITY_TAGS.len() as i64, Default::default()),
             cue: nn::linear(&heads / "cue", h, CUE_TAGS.len() as i64, Default::default()),
             hedged: nn::linear(&heads / "hedged", h, 2, Default::default()),
             claim: nn::linear(&heads / "claim", h, CLAIM_LABELS.len() as i64, Default::default()),
@@ -155,6 +189,7 @@ impl Network {
             / m.sum_dim_intlist([1i64].as_slice(), false, hidden.kind()).clamp_min(1.0);
         Ok(Logits {
             entity: self.entity.forward(&hidden),
+            entity_pubmed: self.entity_pubmed.forward(&hidden),
             cue: self.cue.forward(&hidden),
             hedged: rows_invariant(&self.hedged, &pooled),
             claim: rows_invariant(&self.claim, &pooled),
@@ -220,11 +255,13 @@ pub struct RuntimeConfig {
     pub replicas: usize,
     /// Sentences of one article the transformer reads; the rest get rules and gazetteers only.
     pub max_sentences_per_doc: usize,
+    /// The entity head whose spans `predict` returns.
+    pub entity_scheme: EntityScheme,
 }
 
 impl Default for RuntimeConfig {
     fn default() -> Self {
-        RuntimeConfig { model_dir: default_model_dir(), device: Device::Cpu, batch_rows: 256, batch_tokens: 4096, torch_threads: 0, replicas: 1, max_sentences_per_doc: 1000 }
+        RuntimeConfig { model_dir: default_model_dir(), device: Device::Cpu, batch_rows: 256, batch_tokens: 4096, torch_threads: 0, replicas: 1, max_sentences_per_doc: 1000, entity_scheme: EntityScheme::Guidelines }
     }
 }
 
@@ -367,6 +404,11 @@ impl Model {
 
     /// One encoder pass over a batch of rows, under `no_grad`; predictions in the given order.
     pub fn forward_rows(&self, rows: &[&Row]) -> Result<Vec<RowPrediction>> {
+        self.forward_rows_with(rows, self.config.entity_scheme)
+    }
+
+    /// [`Model::forward_rows`] with entities from the given head.
+    pub fn forward_rows_with(&self, rows: &[&Row], scheme: EntityScheme) -> Result<Vec<RowPrediction>> {
         let mut pieces: Vec<&Pieces> = rows.iter().map(|r| &r.pieces).collect();
         // A batch of fewer than MIN_GEMM_ROWS tokens is filled up with copies of its first row
         // (their outputs are dropped), so every product in the encoder is row-invariant.
@@ -379,7 +421,11 @@ impl Model {
         let logits = tch::no_grad(|| self.net.forward_t(&batch, false))?;
         // Each head's probabilities come out in one copy per batch; rows are slices of it.
         let flat = |t: &Tensor| Vec::<f32>::try_from(t.softmax(-1, Kind::Float).to_device(Device::Cpu).flatten(0, -1));
-        let (ent, cue) = (flat(&logits.entity)?, flat(&logits.cue)?);
+        let ent_logits = match scheme {
+            EntityScheme::Guidelines => &logits.entity,
+            EntityScheme::PubMed => &logits.entity_pubmed,
+        };
+        let (ent, cue) = (flat(ent_logits)?, flat(&logits.cue)?);
         let width = batch.width;
         let hedged = Vec::<f32>::try_from(logits.hedged.softmax(-1, Kind::Float).to_device(Device::Cpu).flatten(0, -1))?;
         let claim = Vec::<f32>::try_from(logits.claim.softmax(-1, Kind::Float).to_device(Device::Cpu).flatten(0, -1))?;
@@ -403,11 +449,16 @@ impl Model {
     /// Predict every sentence (texts are independent). Long sentences are cut into windows of
     /// `MAX_PIECES` pieces whose predictions are joined.
     pub fn predict(&self, sentences: &[&str]) -> Result<Vec<SentencePrediction>> {
+        self.predict_with(sentences, self.config.entity_scheme)
+    }
+
+    /// [`Model::predict`] with entities from the given head (evaluation scores both).
+    pub fn predict_with(&self, sentences: &[&str], scheme: EntityScheme) -> Result<Vec<SentencePrediction>> {
         let rows = rows(&self.encoder, sentences)?;
         let mut preds: Vec<RowPrediction> = vec![RowPrediction::default(); rows.len()];
         for batch in self.batches(&rows) {
             let members: Vec<&Row> = batch.iter().map(|&r| &rows[r]).collect();
-            for (&r, p) in batch.iter().zip(self.forward_rows(&members)?) {
+            for (&r, p) in batch.iter().zip(self.forward_rows_with(&members, scheme)?) {
                 preds[r] = p;
             }
         }
@@ -577,5 +628,10 @@ mod tests {
         assert!(h.check().is_ok());
         h.entity_tags.swap(1, 3);
         assert!(h.check().is_err());
+        // a heads.json from before the PubMed-convention head (model 0.4.0) is refused by name
+        let old = r#"{"name":"healthclaims-minilm","version":"0.4.0","entity_tags":["O","B-DRUG","I-DRUG","B-CONDITION","I-CONDITION"],"cue_tags":["O","B-HEDGE","I-HEDGE"],"claim_labels":["none","correlational","conditional_causal","direct_causal"]}"#;
+        let old: HeadsConfig = serde_json::from_str(old).unwrap();
+        let err = old.check().unwrap_err().to_string();
+        assert!(err.contains("0.4.0") && err.contains("pubmed"), "{err}");
     }
 }
