@@ -26,16 +26,18 @@ pub const CLAIM_LABELS: [ClaimStrength; 4] = ClaimStrength::ALL;
 pub const MAX_PIECES: usize = 126;
 
 /// Which entity head `entities` come from. Both heads tag the same classes with the same BIO
-/// tags ([`ENTITY_TAGS`]) over one encoder pass; they differ in what counts as an entity.
+/// tags ([`ENTITY_TAGS`]) over one encoder pass; they differ in what trains them.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum EntityScheme {
-    /// The project's annotation guidelines (../shared/annotation-guidelines.md): DRUG is a
-    /// substance taken for its effect — not endogenous molecules such as glucose or dopamine;
-    /// CONDITION spans the whole noun phrase. What `annotate` uses.
+    /// Trained on every corpus with entity labels (web-synthetic and the template sentences
+    /// follow ../shared/annotation-guidelines.md; BC5CDR and NCBI as annotated). What
+    /// `annotate` reads; the entity stage applies the guidelines' exclusions (glucose,
+    /// serotonin: the not-entities list), which this head, like the other, does not learn.
     #[default]
     Guidelines,
-    /// BC5CDR / NCBI-disease conventions: every chemical (glucose, potassium, dopamine…) and
-    /// the disease name without its modifiers. Trained on those corpora only; scored on them.
+    /// Trained on BC5CDR and NCBI-disease only (their conventions: every chemical, disease
+    /// names without modifiers): an auxiliary task whose extra supervision of the shared
+    /// encoder lifts both heads (model card); `eval` scores those corpora with it.
     PubMed,
 }
 
