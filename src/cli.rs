@@ -95,6 +95,16 @@ pub struct TrainArgs {
     /// sentences alike (the recipe before model 0.5.0)
     #[arg(long, default_value_t = 0.5, value_name = "P")]
     pub claim_weight_power: f64,
+    /// Weight of the PubMed-convention entity head's loss (BC5CDR and NCBI-disease rows; 1 was
+    /// the recipe of model 0.5.0)
+    #[arg(long, default_value_t = 2.0, value_name = "W")]
+    pub pubmed_weight: f64,
+    /// Label smoothing of the claim-strength loss (0.1 cost Yu 2019 0.03 macro-F1 when measured)
+    #[arg(long, default_value_t = 0.0, value_name = "E")]
+    pub claim_smoothing: f64,
+    /// Start from a trained model folder instead of the base encoder (a second, shorter stage)
+    #[arg(long, value_name = "DIR")]
+    pub init: Option<PathBuf>,
     /// Times a corpus is repeated in each epoch, as corpus=N (default: bc5cdr=2, yu=3, web=2, the
     /// rest once)
     #[arg(long, value_delimiter = ',', value_name = "CORPUS=N")]
@@ -301,6 +311,9 @@ fn train(a: TrainArgs) -> Result<ExitCode> {
         exclude,
         freeze_embeddings: a.freeze_embeddings,
         claim_weight_power: a.claim_weight_power,
+        pubmed_weight: a.pubmed_weight,
+        claim_smoothing: a.claim_smoothing,
+        init_dir: a.init,
         ..Default::default()
     };
     for r in &a.repeat {

@@ -199,7 +199,12 @@ fn abbreviations(lex: &Lexicon, doc: &Doc, ents: &mut Vec<Entity>) -> Vec<DocNam
             Some(p) if first_letter_matches(abbr, ents[p].span.slice(text)) => (ents[p].label, ents[p].concept.clone(), None),
             Some(p) => {
                 // "small intestinal bacterial overgrowth (SIBO)" where only "bacterial overgrowth"
-                // was tagged: the abbreviation shows where the name starts.
+                // was tagged: the abbreviation shows where the name starts. Conditions only: words
+                // before a drug name make a group or a regimen, not a longer drug name ("occasional
+                // cocaine (OC) users", "continuously nebulized albuterol (CNA)").
+                if ents[p].label != EntityLabel::Condition {
+                    continue;
+                }
                 let Some(ls) = schwartz_hearst(abbr, &text[sstart..before.len()]) else { continue };
                 let new_start = sstart + ls;
                 if new_start >= ents[p].span.start
@@ -1557,6 +1562,27 @@ mod tests {
         let mut ents = model(false);
         document_rules(&doc, &mut ents);
         assert_eq!(ents.len(), 1, "{ents:?}");
+    }
+
+    #[test]
+    fn an_abbreviation_extends_a_condition_leftwards_but_never_a_drug() {
+        let one = |text: &str, tagged: &str, label: EntityLabel| {
+            let mut doc = Doc::new("d", "s", text);
+            doc.sentences = vec![crate::doc::Sentence::new(ByteSpan::new(0, text.len()), crate::doc::SentenceKind::Prose)];
+            let s = text.find(tagged).unwrap();
+            let mut ents = vec![Entity { span: ByteSpan::new(s, s + tagged.len()), label, score: 0.9, sentence: 0, origin: Origin::Model, concept: None }];
+            document_rules(&doc, &mut ents);
+            ents.iter().map(|e| (e.span.slice(text).to_string(), e.label)).collect::<Vec<_>>()
+        };
+        let c = EntityLabel::Condition;
+        assert_eq!(
+            one("Rates of small intestinal bacterial overgrowth ( SIBO ) rose .", "bacterial overgrowth", c),
+            [("small intestinal bacterial overgrowth".to_string(), c), ("SIBO".to_string(), c)]
+        );
+        // "occasional cocaine (OC)" names a group of users: the drug stays "cocaine" and OC is
+        // not a drug name.
+        let d = EntityLabel::Drug;
+        assert_eq!(one("Of 30 occasional cocaine ( OC ) users , OC subjects slept less .", "cocaine", d), [("cocaine".to_string(), d)]);
     }
 
     #[test]
