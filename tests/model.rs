@@ -167,14 +167,17 @@ fn train_writes_a_model_folder_that_loads_and_a_second_stage_starts_from_it() {
     }
     let tmp = tempfile::tempdir().unwrap();
     let base = default_model_dir();
-    let train = |out: &Path, extra: &[&str]| {
+    let run = |out: &Path, extra: &[&str]| {
         let mut args: Vec<String> = ["train", "--exclude", "bc5cdr,ncbi,bioscope,web,gazetteer", "--repeat", "yu=1", "--epochs", "0.02"]
             .iter()
             .map(|s| s.to_string())
             .collect();
         args.extend(["--base".into(), base.display().to_string(), "-o".into(), out.display().to_string()]);
         args.extend(extra.iter().map(|s| s.to_string()));
-        let o = std::process::Command::new(env!("CARGO_BIN_EXE_healthclaims")).args(&args).output().unwrap();
+        std::process::Command::new(env!("CARGO_BIN_EXE_healthclaims")).args(&args).output().unwrap()
+    };
+    let train = |out: &Path, extra: &[&str]| {
+        let o = run(out, extra);
         assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
         let heads: serde_json::Value = serde_json::from_slice(&std::fs::read(out.join("heads.json")).unwrap()).unwrap();
         heads["training"].clone()
@@ -193,10 +196,7 @@ fn train_writes_a_model_folder_that_loads_and_a_second_stage_starts_from_it() {
         assert!(p[0].entities.iter().any(|(sp, l)| (sp.start, sp.end, *l) == (0, 9, EntityLabel::Drug)), "{:?}", p[0].entities);
     }
     // A folder that is not a model fails with its path in the message.
-    let o = std::process::Command::new(env!("CARGO_BIN_EXE_healthclaims"))
-        .args(["train", "--base", base.to_str().unwrap(), "--init", tmp.path().to_str().unwrap(), "-o", tmp.path().join("x").to_str().unwrap()])
-        .output()
-        .unwrap();
+    let o = run(&tmp.path().join("x"), &["--init", tmp.path().to_str().unwrap()]);
     assert!(!o.status.success());
     assert!(String::from_utf8_lossy(&o.stderr).contains(tmp.path().to_str().unwrap()), "{}", String::from_utf8_lossy(&o.stderr));
 }
