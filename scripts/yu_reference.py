@@ -6,6 +6,7 @@ models/MODEL_CARD.md. Not a test; about 4 minutes per run on 2 cores.
 
     scripts/bench.sh --help >/dev/null   # first time only: creates .venv-bench (torch, transformers)
     .venv-bench/bin/python scripts/yu_reference.py [--head linear|mlp] [--seed 1] [--epochs 3]
+        [--wright] [--encoder DIR]
 
 Same loss as `healthclaims train` (class weights (largest / count)^0.5, AdamW, lr 1e-4, 6 % warm-up
 then linear decay, mean-pooled sentence vector); batches of 16 in shuffled order. Prints macro-F1
@@ -41,6 +42,20 @@ def load(path):
     return train, test
 
 
+def wright(folder):
+    """Both conclusions of every pair, from both files: strengths 0-3 are none, correlational,
+    conditional causal, direct causal (the order of NAMES)."""
+    import json
+    out = []
+    for name in ("insciout_train.jsonl", "insciout_test.jsonl"):
+        with open(f"{folder}/{name}", encoding="utf-8") as f:
+            for line in f:
+                d = json.loads(line)
+                for k in ("press_release", "abstract"):
+                    out.append((d[k + "_conclusion"], int(d[k + "_strength"])))
+    return out
+
+
 def macro_f1(pred, gold):
     f1 = []
     for c in range(len(NAMES)):
@@ -61,12 +76,18 @@ def main():
     ap.add_argument("--epochs", type=float, default=3)
     ap.add_argument("--lr", type=float, default=1e-4)
     ap.add_argument("--threads", type=int, default=2)
+    ap.add_argument("--wright", action="store_true",
+                    help="also train on the press-release and abstract conclusions of Wright & Augenstein 2021")
     a = ap.parse_args()
 
     torch.manual_seed(a.seed)
     random.seed(a.seed)
     torch.set_num_threads(a.threads)
     train, test = load(a.data)
+    if a.wright:
+        extra = wright(a.data.replace("causal-language-yu2019/pubmed_causal_language_use.csv", "exaggeration-wright2021"))
+        print(f"Wright 2021: {len(extra)} sentences added to training")
+        train += extra
     print(f"Yu 2019: {len(train)} training sentences, {len(test)} held out")
     tok = AutoTokenizer.from_pretrained(a.encoder)
     enc = AutoModel.from_pretrained(a.encoder)
