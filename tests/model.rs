@@ -13,6 +13,17 @@ fn model() -> Model {
     Model::load(RuntimeConfig { model_dir: default_model_dir(), torch_threads: 2, ..Default::default() }).expect("shipped model loads")
 }
 
+/// ../shared/data (the public corpora), or None, with a note, where this checkout lacks it.
+fn shared_data() -> Option<&'static Path> {
+    let data = Path::new("../shared/data");
+    if data.exists() {
+        Some(data)
+    } else {
+        eprintln!("skipped: ../shared/data is absent");
+        None
+    }
+}
+
 #[test]
 fn loads_and_tags_web_sentences() {
     let t = Instant::now();
@@ -44,11 +55,7 @@ fn loads_and_tags_web_sentences() {
 
 #[test]
 fn held_out_slices_score_near_the_model_card() {
-    let data = Path::new("../shared/data");
-    if !data.exists() {
-        eprintln!("skipped: ../shared/data is absent");
-        return;
-    }
+    let Some(data) = shared_data() else { return };
     let m = model();
     let mut errors: Vec<u8> = Vec::new();
     let scores = eval::evaluate_with_errors(&m, data, true, Some(&mut errors)).unwrap();
@@ -160,11 +167,7 @@ fn train_writes_a_model_folder_that_loads_and_a_second_stage_starts_from_it() {
     // `healthclaims train` end to end, briefly: the shipped folder stands in for the base encoder
     // (the installer's copy of all-MiniLM-L6-v2 is only there after `scripts/setup.sh --train`),
     // a couple of optimizer steps over Yu 2019 alone, then a second stage with --init.
-    let data = Path::new("../shared/data");
-    if !data.exists() {
-        eprintln!("skipped: ../shared/data is absent");
-        return;
-    }
+    let Some(data) = shared_data() else { return };
     let tmp = tempfile::tempdir().unwrap();
     let base = default_model_dir();
     let run = |out: &Path, extra: &[&str]| {
@@ -172,7 +175,8 @@ fn train_writes_a_model_folder_that_loads_and_a_second_stage_starts_from_it() {
             .iter()
             .map(|s| s.to_string())
             .collect();
-        args.extend(["--base".into(), base.display().to_string(), "-o".into(), out.display().to_string()]);
+        args.extend(["--data".into(), data.display().to_string(), "--base".into(), base.display().to_string()]);
+        args.extend(["-o".into(), out.display().to_string()]);
         args.extend(extra.iter().map(|s| s.to_string()));
         std::process::Command::new(env!("CARGO_BIN_EXE_healthclaims")).args(&args).output().unwrap()
     };
