@@ -6,7 +6,7 @@ models/MODEL_CARD.md. Not a test; about 4 minutes per run on 2 cores.
 
     scripts/bench.sh --help >/dev/null   # first time only: creates .venv-bench (torch, transformers)
     .venv-bench/bin/python scripts/yu_reference.py [--head linear|mlp] [--seed 1] [--epochs 3]
-        [--wright] [--encoder DIR]
+        [--fold 0-4] [--wright] [--encoder DIR]
 
 Same loss as `healthclaims train` (class weights (largest / count)^0.5, AdamW, lr 1e-4, 6 % warm-up
 then linear decay, mean-pooled sentence vector); batches of 16 in shuffled order. Prints macro-F1
@@ -33,12 +33,13 @@ def fnv(s: str) -> int:
     return h
 
 
-def load(path):
+def load(path, fold=0):
+    """Fold 0 is `healthclaims eval`'s held-out fifth; 1-4 are the other fifths of the same hash."""
     train, test = [], []
     with open(path, newline="", encoding="utf-8") as f:
         for row in csv.reader(f):
             if len(row) >= 2 and row[1].strip() in LABELS:
-                (test if fnv(row[0]) % 5 == 0 else train).append((row[0], LABELS[row[1].strip()]))
+                (test if fnv(row[0]) % 5 == fold else train).append((row[0], LABELS[row[1].strip()]))
     return train, test
 
 
@@ -76,6 +77,8 @@ def main():
     ap.add_argument("--epochs", type=float, default=3)
     ap.add_argument("--lr", type=float, default=1e-4)
     ap.add_argument("--threads", type=int, default=2)
+    ap.add_argument("--fold", type=int, choices=range(5), default=0,
+                    help="which fifth to hold out (0: the one `healthclaims eval` scores; 5-fold: run 0-4)")
     ap.add_argument("--wright", action="store_true",
                     help="also train on the press-release and abstract conclusions of Wright & Augenstein 2021")
     a = ap.parse_args()
@@ -83,7 +86,7 @@ def main():
     torch.manual_seed(a.seed)
     random.seed(a.seed)
     torch.set_num_threads(a.threads)
-    train, test = load(a.data)
+    train, test = load(a.data, a.fold)
     if a.wright:
         extra = wright(a.data.replace("causal-language-yu2019/pubmed_causal_language_use.csv", "exaggeration-wright2021"))
         print(f"Wright 2021: {len(extra)} sentences added to training")

@@ -61,6 +61,12 @@ pub struct HeadsConfig {
 }
 
 impl HeadsConfig {
+    /// The fifth of Yu 2019 the model was not trained on (`train --yu-fold`; 0 for models
+    /// from before it was recorded).
+    pub fn yu_fold(&self) -> u64 {
+        self.training.get("yu_fold").and_then(serde_json::Value::as_u64).unwrap_or(0)
+    }
+
     pub fn current(name: &str, version: &str, training: serde_json::Value) -> Self {
         HeadsConfig {
             name: name.into(),

@@ -187,18 +187,25 @@ fn train_writes_a_model_folder_that_loads_and_a_second_stage_starts_from_it() {
         heads["training"].clone()
     };
     let first = tmp.path().join("first");
-    let t = train(&first, &["--pubmed-weight", "3", "--claim-smoothing", "0.05"]);
+    let t = train(&first, &["--pubmed-weight", "3", "--claim-smoothing", "0.05", "--yu-fold", "2"]);
     assert_eq!(t["examples"].as_object().unwrap().keys().collect::<Vec<_>>(), ["Yu"], "{t}");
     assert!(t["steps"].as_u64().unwrap() >= 1, "{t}");
     assert_eq!((t["pubmed_weight"].as_f64(), t["claim_smoothing"].as_f64(), t["init"].is_null()), (Some(3.0), Some(0.05), true));
+    // A second stage that would train on the first stage's held-out Yu 2019 fifth is refused.
+    let o = run(&tmp.path().join("leak"), &["--init", first.to_str().unwrap()]);
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(!o.status.success() && err.contains("--yu-fold 2"), "{err}");
     let second = tmp.path().join("second");
-    let t = train(&second, &["--init", first.to_str().unwrap()]);
+    let t = train(&second, &["--init", first.to_str().unwrap(), "--yu-fold", "2"]);
     assert_eq!(t["init"].as_str(), first.to_str());
     for dir in [&first, &second] {
         let m = Model::load(RuntimeConfig { model_dir: dir.to_path_buf(), torch_threads: 1, ..Default::default() }).unwrap();
+        // `eval` scores Yu 2019 on the fifth the model held out.
+        assert_eq!(m.heads.yu_fold(), 2);
         let p = m.predict(&["Ibuprofen relieves headaches."]).unwrap();
         assert!(p[0].entities.iter().any(|(sp, l)| (sp.start, sp.end, *l) == (0, 9, EntityLabel::Drug)), "{:?}", p[0].entities);
     }
+    assert_eq!(model().heads.yu_fold(), 0, "the shipped model holds out fold 0");
     // A folder that is not a model fails with its path in the message.
     let o = run(&tmp.path().join("x"), &["--init", tmp.path().to_str().unwrap()]);
     assert!(!o.status.success());

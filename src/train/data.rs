@@ -6,7 +6,7 @@
 //! | BC5CDR (IOB) | DRUG (Chemical), CONDITION (Disease) | train + devel | test |
 //! | NCBI-disease (IOB) | CONDITION | train + devel | test |
 //! | BioScope (derived JSONL) | hedge cues, uncertain sentence | `suggested_split` train | test |
-//! | Yu 2019 claim strength | sentence claim strength | hash split, 4 of 5 | 1 of 5 |
+//! | Yu 2019 claim strength | sentence claim strength | hash split, 4 of 5 | 1 of 5 (`--yu-fold`, 0 shipped) |
 //! | web-synthetic | everything, located from its string gold | first 45 (a01–c05) | c06–c20 |
 
 use crate::clean;
@@ -220,9 +220,15 @@ fn char_to_byte(s: &str) -> Vec<usize> {
     s.char_indices().map(|(b, _)| b).chain(std::iter::once(s.len())).collect()
 }
 
+/// Folds of Yu 2019's hash split; fold 0 is the held-out fifth of the shipped model.
+pub const YU_FOLDS: u64 = 5;
+
 /// Yu et al. 2019 sentences (labels 0 none, 1 direct causal, 2 conditional causal,
-/// 3 correlational); `test` selects the held-out fifth of a fixed hash split.
-pub fn load_yu(path: &Path, test: bool) -> Result<Vec<Example>> {
+/// 3 correlational): with `test`, the fifth `fold` of a fixed hash split, else the other four.
+pub fn load_yu(path: &Path, fold: u64, test: bool) -> Result<Vec<Example>> {
+    if fold >= YU_FOLDS {
+        bail!("Yu 2019 fold {fold} does not exist (0 to {})", YU_FOLDS - 1);
+    }
     let mut rdr = csv::Reader::from_path(path).with_context(|| format!("cannot read {}", path.display()))?;
     let mut out = Vec::new();
     for rec in rdr.records() {
@@ -235,7 +241,7 @@ pub fn load_yu(path: &Path, test: bool) -> Result<Vec<Example>> {
             "3" => ClaimStrength::Correlational,
             other => anyhow::bail!("{}: unknown label {other:?}", path.display()),
         };
-        if fnv(text).is_multiple_of(5) != test {
+        if (fnv(text) % YU_FOLDS == fold) != test {
             continue;
         }
         let mut ex = Example::new(Corpus::Yu, text.to_string());
@@ -405,6 +411,30 @@ mod tests {
         assert_eq!(got, vec!["Selegiline", "postural hypotension"]);
         assert_eq!(e[0].2, EntityLabel::Drug);
         assert_eq!(&ex[1].text[ex[1].entities.as_ref().unwrap()[0].0..], "B");
+    }
+
+    #[test]
+    fn yu_folds_split_the_sentences_into_five_disjoint_test_sets() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("yu.csv");
+        let mut csv = String::from("sentence,label\n");
+        for i in 0..40 {
+            csv.push_str(&format!("Sentence number {i} reports an association.,{}\n", i % 4));
+        }
+        std::fs::write(&p, csv).unwrap();
+        let text = |v: Vec<Example>| v.into_iter().map(|e| e.text).collect::<std::collections::BTreeSet<_>>();
+        let mut seen = std::collections::BTreeSet::new();
+        for fold in 0..YU_FOLDS {
+            let test = text(load_yu(&p, fold, true).unwrap());
+            let train = text(load_yu(&p, fold, false).unwrap());
+            assert_eq!(test.len() + train.len(), 40);
+            assert!(test.is_disjoint(&train) && test.is_disjoint(&seen), "fold {fold}");
+            assert!(!test.is_empty(), "fold {fold} is empty");
+            seen.extend(test);
+        }
+        assert_eq!(seen.len(), 40);
+        let err = load_yu(&p, 5, true).unwrap_err().to_string();
+        assert!(err.contains("fold 5"), "{err}");
     }
 
     #[test]

@@ -56,6 +56,9 @@ pub struct TrainConfig {
     pub claim_smoothing: f64,
     /// Start from this trained model folder instead of the base encoder (a second stage).
     pub init_dir: Option<PathBuf>,
+    /// Which fifth of Yu 2019 is held out (0 for the shipped model; 1-4 for cross-validation).
+    /// Recorded in heads.json, where `eval` reads it.
+    pub yu_fold: u64,
 }
 
 impl Default for TrainConfig {
@@ -81,6 +84,7 @@ impl Default for TrainConfig {
             pubmed_weight: 2.0,
             claim_smoothing: 0.0,
             init_dir: None,
+            yu_fold: 0,
         }
     }
 }
@@ -119,7 +123,7 @@ pub fn training_examples(cfg: &TrainConfig, rng: &mut StdRng) -> Result<Vec<Exam
                 let bs = data::load_bioscope(&d.join("bioscope/bioscope_sentences.jsonl"), "train")?;
                 bs.into_iter().filter(|e| e.hedged == Some(true) || rng.gen_bool(cfg.bioscope_certain)).collect()
             }
-            Corpus::Yu => data::load_yu(&d.join("causal-language-yu2019/pubmed_causal_language_use.csv"), false)?,
+            Corpus::Yu => data::load_yu(&d.join("causal-language-yu2019/pubmed_causal_language_use.csv"), cfg.yu_fold, false)?,
             Corpus::Web => data::load_web(&d.join("web-synthetic/corpus"), &d.join("web-synthetic/gold"), data::web_train_doc)?,
             Corpus::Gazetteer if cfg.template_sentences > 0 => templates::generate(cfg.template_sentences, rng)?,
             Corpus::Gazetteer => Vec::new(),
@@ -225,6 +229,12 @@ pub fn train(cfg: &TrainConfig) -> Result<usize> {
         if !init.join("model.safetensors").exists() {
             bail!("{} has no model.safetensors: --init takes a model folder written by `healthclaims train`", init.display());
         }
+        // A second stage must hold out the fifth of Yu 2019 the first stage held out, or its
+        // test sentences have been trained on.
+        let held_out = HeadsConfig::yu_fold(&crate::runtime::Model::read_heads(init)?);
+        if held_out != cfg.yu_fold {
+            bail!("{} held out Yu 2019 fold {held_out}, this run holds out fold {}: pass --yu-fold {held_out}", init.display(), cfg.yu_fold);
+        }
     }
     let enc = Encoder::from_file(&base.join("tokenizer.json"))?;
     let examples = training_examples(cfg, &mut rng)?;
@@ -324,6 +334,7 @@ pub fn train(cfg: &TrainConfig) -> Result<usize> {
         "freeze_embeddings": cfg.freeze_embeddings,
         "claim_weight_power": cfg.claim_weight_power, "claim_class_weights": claim_weights,
         "pubmed_weight": cfg.pubmed_weight, "claim_smoothing": cfg.claim_smoothing, "init": cfg.init_dir.as_ref().map(|p| p.display().to_string()),
+        "yu_fold": cfg.yu_fold,
         "seconds": started.elapsed().as_secs(), "threads": cfg.threads,
     });
     save(&mut vs, cfg, training)?;
