@@ -17,6 +17,9 @@ bin="${HEALTHCLAIMS_BIN:-target/release/healthclaims}"
 dir="${FOLDS_DIR:-target/yu-folds}"
 folds=("$@")
 [ ${#folds[@]} -gt 0 ] || folds=(1 2 3 4)
+for k in "${folds[@]}"; do
+  case "$k" in 1|2|3|4) ;; *) echo "yu_folds.sh: fold $k is not one of 1-4" >&2; exit 2 ;; esac
+done
 mkdir -p "$dir"
 score() { # model folder → Yu 2019 macro-F1
   "$bin" eval --json ${1:+-m "$1"} | python3 -c '
@@ -27,7 +30,6 @@ print("%.3f" % rows[0]["value"])'
 results=("0 $(score "")")
 echo "fold 0 (shipped model): ${results[0]#0 }"
 for k in "${folds[@]}"; do
-  case "$k" in 1|2|3|4) ;; *) echo "yu_folds.sh: fold $k is not one of 1-4" >&2; exit 2 ;; esac
   out="$dir/fold$k"
   if [ ! -f "$out/heads.json" ]; then
     echo "fold $k: training into $out (log: $out.log)"
