@@ -109,7 +109,7 @@ pub struct TrainArgs {
     pub init: Option<PathBuf>,
     /// Which fifth of Yu 2019 to hold out, 0-4 (0: the shipped model's; the others for 5-fold
     /// cross-validation, which `eval` then scores on that model's fifth)
-    #[arg(long, default_value_t = 0, value_name = "K", value_parser = clap::value_parser!(u64).range(0..5))]
+    #[arg(long, default_value_t = 0, value_name = "K", value_parser = clap::value_parser!(u64).range(0..crate::train::data::YU_FOLDS))]
     pub yu_fold: u64,
     /// Times a corpus is repeated in each epoch, as corpus=N (default: bc5cdr=2, yu=3, web=2, the
     /// rest once)
