@@ -155,6 +155,10 @@ pub struct ClaimOut {
     pub sentence: usize,
     pub strength: ClaimStrength,
     pub score: f32,
+    /// The relation is denied ("X does not treat Y"): never support for X → Y. Absent in
+    /// records from before it was written (read as false).
+    #[serde(default)]
+    pub negated: bool,
     pub drug: Option<ArgOut>,
     pub condition: Option<ArgOut>,
     pub evidence: EvidenceOut,
@@ -199,8 +203,12 @@ pub struct Summary {
     pub sentences: usize,
     pub hedged_sentences: usize,
     pub hedged_rate: f64,
+    /// Claims that assert their relation (negated ones are counted apart).
     pub claims: usize,
-    /// Claims by strength: `direct_causal`, `conditional_causal`, `correlational`.
+    /// Claims whose relation the text denies ("X does not treat Y").
+    #[serde(default)]
+    pub negated_claims: usize,
+    /// Non-negated claims by strength: `direct_causal`, `conditional_causal`, `correlational`.
     pub claims_by_strength: BTreeMap<String, usize>,
     pub quotes: usize,
     pub unsupported_quotes: usize,
@@ -316,6 +324,7 @@ pub fn assemble(doc: &Doc, model: &ModelInfo) -> Record {
                 sentence: cl.sentence,
                 strength: cl.strength,
                 score: round3(cl.score),
+                negated: cl.negated,
                 drug: arg_out(cl.drug, cl.drug_mention),
                 condition: arg_out(cl.condition, None),
                 evidence: EvidenceOut {
@@ -378,7 +387,7 @@ pub fn summarize(doc: &Doc) -> Summary {
     let hedged = doc.sentences.iter().filter(|s| s.hedged).count();
     let mut by_strength = BTreeMap::new();
     for s in [ClaimStrength::DirectCausal, ClaimStrength::ConditionalCausal, ClaimStrength::Correlational] {
-        by_strength.insert(s.as_str().to_string(), doc.claims.iter().filter(|c| c.strength == s).count());
+        by_strength.insert(s.as_str().to_string(), doc.claims.iter().filter(|c| c.strength == s && !c.negated).count());
     }
     let top = |label: EntityLabel| {
         let mut counts: BTreeMap<String, (Option<String>, usize)> = BTreeMap::new();
@@ -402,7 +411,8 @@ pub fn summarize(doc: &Doc) -> Summary {
         sentences: doc.sentences.len(),
         hedged_sentences: hedged,
         hedged_rate: if doc.sentences.is_empty() { 0.0 } else { (hedged as f64 / doc.sentences.len() as f64 * 1e4).round() / 1e4 },
-        claims: doc.claims.len(),
+        claims: doc.claims.iter().filter(|c| !c.negated).count(),
+        negated_claims: doc.claims.iter().filter(|c| c.negated).count(),
         claims_by_strength: by_strength,
         quotes: doc.quotes.len(),
         unsupported_quotes: unsupported,

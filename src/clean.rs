@@ -22,8 +22,8 @@
 //!    by word to its exact raw bytes; a node with decoded entities maps, as a whole, to where its
 //!    first word was found (or to the previous node's end).
 //! 3. **Lines** (all formats): CRLF/CR → LF; control characters other than `\n` and `\t` are
-//!    removed; lines are trimmed, runs of blank lines collapse to one; bullet markers (`-`, `*`,
-//!    `+`, `•`, …) become `* `; horizontal rules go; boilerplate lines go (a curated,
+//!    removed; lines are trimmed, runs of blank lines collapse to one; bullet markers (`*`, `+`,
+//!    `•`, …) become `* ` (`- ` stays: gold contexts quote it); horizontal rules go; boilerplate lines go (a curated,
 //!    conservative list: share/action bars, comment forms and counts, cookie and subscribe
 //!    prompts, copyright lines, "skip to content"-style links); and a short heading-like line
 //!    that exactly repeats an earlier one goes. Lines listing related stories, menus and
@@ -390,7 +390,7 @@ fn process_line(
     // Split off a block marker: Markdown heading `#`s, a `>` quote mark, a bullet.
     let mut rest = body;
     let mut rest_start = body_start;
-    let mut bullet = false;
+    let mut bullet: Option<&'static str> = None;
     if mode.markdown() {
         if let Some(n) = heading_marks(rest) {
             let h = rest[n..].trim_start();
@@ -408,7 +408,9 @@ fn process_line(
         }
     }
     if let Some(n) = bullet_marker(rest) {
-        bullet = true;
+        // an ASCII hyphen stays as written (annotators quote "- nervousness, tremor"); every
+        // other marker becomes `* `
+        bullet = Some(if rest.starts_with('-') { "- " } else { "* " });
         let b = rest[n..].trim_start();
         rest_start += rest.len() - b.len();
         rest = b;
@@ -421,7 +423,7 @@ fn process_line(
         if is_boilerplate(&key) {
             return;
         }
-        if !bullet && heading_like(&key) && !headings.insert(key) {
+        if bullet.is_none() && heading_like(&key) && !headings.insert(key) {
             return; // repeats an earlier heading-like line
         }
     }
@@ -431,8 +433,8 @@ fn process_line(
         out.insert(&"\n\n"[..n], *break_at);
     }
     *pending_breaks = 0;
-    if bullet {
-        out.insert("* ", body_start);
+    if let Some(marker) = bullet {
+        out.insert(marker, body_start);
     }
     emit_inline(src, rest_start, rest_start + rest.len(), mode, out);
     *break_at = end;

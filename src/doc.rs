@@ -185,6 +185,9 @@ pub struct Claim {
     pub sentence: usize,
     pub strength: ClaimStrength,
     pub score: f32,
+    /// The text denies or reports as absent the relation ("X does not treat Y"): never support
+    /// for X → Y.
+    pub negated: bool,
     /// Index into `Doc::entities`.
     pub drug: Option<usize>,
     /// Index into `Doc::entities`.
@@ -242,6 +245,18 @@ pub struct ModelSentence {
     pub hedged: f32,
     /// P(strength) in `ClaimStrength::ALL` order.
     pub claim: [f32; 4],
+    /// The sentence's word pieces as document byte spans, and `dim` numbers per piece
+    /// (`vectors`, row-major; empty when the model hands on none): what the claim-pair head
+    /// pools over entity spans.
+    pub pieces: Vec<ByteSpan>,
+    pub vectors: Vec<f32>,
+}
+
+impl ModelSentence {
+    /// Numbers per piece in `vectors` (0: none).
+    pub fn dim(&self) -> usize {
+        self.vectors.len().checked_div(self.pieces.len()).unwrap_or(0)
+    }
 }
 
 /// A document moving through the pipeline: built by ingest → clean → segment, then annotated in

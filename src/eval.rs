@@ -302,6 +302,104 @@ pub fn evaluate_with_errors(model: &Model, data_dir: &Path, quick: bool, mut err
     Ok(scores)
 }
 
+/// The sets the whole pipeline is scored on: the web dev split of the evaluation protocol (the
+/// articles `train-pairs` holds out: web-synthetic c06–c20 and even-numbered d*) and the five
+/// seed articles; (task name, article folder, gold folder, which gold files).
+fn pipeline_sets(data_dir: &Path) -> Vec<(&'static str, std::path::PathBuf, std::path::PathBuf, fn(&str) -> bool)> {
+    let shared = data_dir.join("..");
+    vec![
+        (
+            "web dev split (c06–c20, even d*), pipeline",
+            data_dir.join("web-synthetic/corpus"),
+            data_dir.join("web-synthetic/gold"),
+            crate::train::pairs::is_dev_article as fn(&str) -> bool,
+        ),
+        ("seed articles, pipeline", shared.join("corpus-seeds"), shared.join("gold/seeds"), |_: &str| true),
+    ]
+}
+
+/// Every metric of ../shared/eval/score.py for the whole pipeline (`annotate` with the model in
+/// `model_dir`) on the web dev split and the seeds: the articles are annotated here and the
+/// records scored by that script (python3), so the figures are the ones the project is judged by.
+pub fn pipeline_scores(model_dir: &Path, data_dir: &Path) -> Result<Vec<Score>> {
+    use anyhow::Context;
+    let runtime = crate::runtime::RuntimeConfig { model_dir: model_dir.to_path_buf(), ..Default::default() };
+    let pipeline = crate::pipeline::Pipeline::new(crate::pipeline::PipelineConfig { model: Some(runtime), ..Default::default() })?;
+    let script = data_dir.join("../eval/score.py");
+    let mut scores = Vec::new();
+    for (task, corpus, gold, keep) in pipeline_sets(data_dir) {
+        let tmp = tempfile::tempdir()?;
+        let gold_tmp = tmp.path().join("gold");
+        std::fs::create_dir(&gold_tmp)?;
+        let mut golds: Vec<std::path::PathBuf> = std::fs::read_dir(&gold)
+            .with_context(|| format!("cannot read {}", gold.display()))?
+            .filter_map(|e| e.ok().map(|e| e.path()))
+            .filter(|p| p.extension().is_some_and(|x| x == "json"))
+            .collect();
+        golds.sort();
+        let mut items = Vec::new();
+        for g in golds {
+            let v: serde_json::Value = serde_json::from_slice(&std::fs::read(&g)?).with_context(|| g.display().to_string())?;
+            let doc = v["doc"].as_str().with_context(|| format!("{}: no doc", g.display()))?.to_string();
+            if !keep(&doc) {
+                continue;
+            }
+            std::fs::copy(&g, gold_tmp.join(g.file_name().unwrap_or_default()))?;
+            let path = corpus.join(&doc);
+            let bytes = std::fs::read(&path).with_context(|| format!("cannot read {}", path.display()))?;
+            let id = Path::new(&doc).file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or(doc.clone());
+            let format = match crate::ingest::format_of(&path) {
+                Some(crate::ingest::FileKind::Article(f)) => f,
+                _ => crate::ingest::Format::Text,
+            };
+            items.push(Ok(crate::ingest::RawArticle::new(id, path.display().to_string(), format, bytes, Default::default())));
+        }
+        let n_articles = items.len();
+        let records = pipeline.process_chunk(items);
+        let out = tmp.path().join("out.jsonl");
+        let mut lines = String::new();
+        for r in &records {
+            lines.push_str(&serde_json::to_string(r)?);
+            lines.push('\n');
+        }
+        std::fs::write(&out, lines)?;
+        let res = std::process::Command::new("python3")
+            .arg(&script)
+            .arg("--output")
+            .arg(&out)
+            .arg("--gold")
+            .arg(&gold_tmp)
+            .arg("--json")
+            .output()
+            .with_context(|| format!("cannot run python3 {}", script.display()))?;
+        if !res.status.success() {
+            anyhow::bail!("{} failed: {}", script.display(), String::from_utf8_lossy(&res.stderr));
+        }
+        let v: serde_json::Value = serde_json::from_slice(&res.stdout).context("score.py printed no JSON")?;
+        let task = format!("{task}, {n_articles} articles");
+        for (metric, x) in v.as_object().into_iter().flatten() {
+            if let Some(f1) = x.get("f1").and_then(|f| f.as_f64()) {
+                let n = (x["tp"].as_u64().unwrap_or(0) + x["fn"].as_u64().unwrap_or(0)) as usize;
+                scores.push(Score { task: task.clone(), metric: format!("{metric} F1"), value: f1, n, target: pipeline_target(metric) });
+            } else if let Some(val) = x.as_f64().filter(|_| metric != "gold_unlocated" && metric != "docs") {
+                scores.push(Score { task: task.clone(), metric: metric.clone(), value: val, n: 0, target: pipeline_target(metric) });
+            }
+        }
+    }
+    Ok(scores)
+}
+
+/// The targets of issue 16 on the web dev split.
+fn pipeline_target(metric: &str) -> Option<f64> {
+    match metric {
+        "claim_pair" | "negated_claim_pair" => Some(0.80),
+        "claim_detection" | "claim_strength_macro_f1" | "unsupported_quote" => Some(0.85),
+        "hedged_sentence" => Some(0.90),
+        "quote_detection" => Some(0.93),
+        _ => None,
+    }
+}
+
 /// The scores as a Markdown table.
 pub fn markdown(scores: &[Score]) -> String {
     let mut s = String::from("| task | metric | score | target | n (gold) |\n|---|---|---|---|---|\n");

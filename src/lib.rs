@@ -20,6 +20,7 @@ pub mod ingest;       // inputs → RawArticle
 pub mod clean;        // raw → cleaned text + meta + alignment
 pub mod segment;      // text → sentence spans
 pub mod lexicon;      // shipped word lists and gazetteers, loaded once
+pub mod rules;        // rules as data: cue lists (models/lexicon/rules/*.txt), compiled once
 pub mod encode;       // sentences → word pieces → padded batches
 pub mod runtime;      // rust-bert/libtorch: load, predict (the only `use rust_bert`)
 pub mod tag;          // annotation components, one file each

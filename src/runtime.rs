@@ -166,6 +166,8 @@ pub struct Logits {
     pub hedged: Tensor,
     /// [B, 4]
     pub claim: Tensor,
+    /// [B, T, hidden]: the encoder's last layer (what the pair head reads, see [`TokenVectors`]).
+    pub hidden: Tensor,
 }
 
 impl Network {
@@ -201,6 +203,7 @@ impl Network {
             cue: self.cue.forward(&hidden),
             hedged: rows_invariant(&self.hedged, &pooled),
             claim: rows_invariant(&self.claim, &pooled),
+            hidden,
         })
     }
 }
@@ -239,6 +242,10 @@ pub struct SentencePrediction {
     pub hedged: f32,
     /// P(strength), in `CLAIM_LABELS` order.
     pub claim: [f32; 4],
+    /// Per word piece of the sentence (all windows, in order): its byte span in the sentence.
+    pub pieces: Vec<(usize, usize)>,
+    /// Per word piece, `dim` numbers ([`TokenVectors`]); empty when the model emits none.
+    pub vectors: Vec<f32>,
 }
 
 impl SentencePrediction {
@@ -265,11 +272,13 @@ pub struct RuntimeConfig {
     pub max_sentences_per_doc: usize,
     /// The entity head whose spans `predict` returns.
     pub entity_scheme: EntityScheme,
+    /// What the encoder hands on per word piece.
+    pub token_vectors: TokenVectors,
 }
 
 impl Default for RuntimeConfig {
     fn default() -> Self {
-        RuntimeConfig { model_dir: default_model_dir(), device: Device::Cpu, batch_rows: 256, batch_tokens: 4096, torch_threads: 0, replicas: 1, max_sentences_per_doc: 1000, entity_scheme: EntityScheme::Guidelines }
+        RuntimeConfig { model_dir: default_model_dir(), device: Device::Cpu, batch_rows: 256, batch_tokens: 4096, torch_threads: 0, replicas: 1, max_sentences_per_doc: 1000, entity_scheme: EntityScheme::Guidelines, token_vectors: TokenVectors::Auto }
     }
 }
 
@@ -298,6 +307,9 @@ pub struct Model {
     pub heads: HeadsConfig,
     bert_config: BertConfig,
     config: RuntimeConfig,
+    /// [hidden, dim]: the pair head's token projection, transposed (None: hand on the hidden
+    /// layer itself, or nothing — see [`Model::token_dim`]).
+    projection: Option<Tensor>,
 }
 
 /// One encoder row: a window of at most `MAX_PIECES` pieces of one sentence.
@@ -315,7 +327,29 @@ pub struct RowPrediction {
     pub cues: Vec<SpanPrediction>,
     pub hedged: f32,
     pub claim: [f32; 4],
+    /// Per piece of the row, its vector ([`TokenVectors`]; empty when off).
+    pub vectors: Vec<f32>,
 }
+
+/// What the encoder hands on per word piece, for the claim-pair head that runs after the
+/// entity stage ([`crate::tag::pairs`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum TokenVectors {
+    /// The pair head's token projection when the model folder has `pairs.safetensors`, else
+    /// nothing.
+    #[default]
+    Auto,
+    /// Nothing (the pair head is not used).
+    Off,
+    /// The encoder's whole last layer (`hidden` numbers per piece): what `train-pairs` learns
+    /// the projection from.
+    Hidden,
+}
+
+/// The pair head's file in a model folder.
+pub const PAIR_HEAD_FILE: &str = "pairs.safetensors";
+/// The token projection's variable in [`PAIR_HEAD_FILE`] ([dim, hidden]).
+pub const PAIR_PROJECTION: &str = "proj.weight";
 
 /// Tokenise sentences into encoder rows; a sentence longer than `MAX_PIECES` pieces becomes
 /// several windows cut between words, an empty one none.
@@ -346,6 +380,8 @@ pub fn join(n_sentences: usize, rows: &[Row], preds: Vec<RowPrediction>) -> Vec<
         pred.entities.extend(p.entities);
         pred.cues.extend(p.cues);
         pred.hedged = pred.hedged.max(p.hedged);
+        pred.pieces.extend(row.pieces.offsets.iter().copied());
+        pred.vectors.extend(p.vectors);
         for j in 0..4 {
             pred.claim[j] = (pred.claim[j] * k + p.claim[j]) / (k + 1.0);
         }
@@ -383,7 +419,11 @@ impl Model {
         if config.torch_threads > 0 {
             tch::set_num_threads(config.torch_threads as i32);
         }
-        Ok(Model { vs, net, encoder, heads, bert_config, config })
+        let projection = match config.token_vectors {
+            TokenVectors::Auto if dir.join(PAIR_HEAD_FILE).exists() => Some(load_projection(&dir.join(PAIR_HEAD_FILE), bert_config.hidden_size)?),
+            _ => None,
+        };
+        Ok(Model { vs, net, encoder, heads, bert_config, config, projection })
     }
 
     /// Another copy of this model for another thread (libtorch tensors are not `Sync`): the
@@ -400,7 +440,17 @@ impl Model {
             heads: self.heads.clone(),
             bert_config: self.bert_config.clone(),
             config: self.config.clone(),
+            projection: self.projection.as_ref().map(|t| t.copy()),
         })
+    }
+
+    /// Numbers per word piece in [`RowPrediction::vectors`] (0: none).
+    pub fn token_dim(&self) -> usize {
+        match (&self.projection, self.config.token_vectors) {
+            (Some(p), _) => p.size()[1] as usize,
+            (None, TokenVectors::Hidden) => self.bert_config.hidden_size as usize,
+            (None, _) => 0,
+        }
     }
 
     /// Batches of row indices for [`Model::forward_rows`]: equal lengths, within the
@@ -437,6 +487,14 @@ impl Model {
         let width = batch.width;
         let hedged = Vec::<f32>::try_from(logits.hedged.softmax(-1, Kind::Float).to_device(Device::Cpu).flatten(0, -1))?;
         let claim = Vec::<f32>::try_from(logits.claim.softmax(-1, Kind::Float).to_device(Device::Cpu).flatten(0, -1))?;
+        // Token vectors: [B, T, dim], one copy per batch (a product over B·T ≥ 16 rows, so
+        // row-invariant like every other).
+        let dim = self.token_dim();
+        let vectors = match (&self.projection, dim) {
+            (_, 0) => Vec::new(),
+            (Some(p), _) => Vec::<f32>::try_from(logits.hidden.matmul(p).to_device(Device::Cpu).flatten(0, -1))?,
+            (None, _) => Vec::<f32>::try_from(logits.hidden.to_device(Device::Cpu).flatten(0, -1))?,
+        };
         let mut out = Vec::with_capacity(rows.len());
         for (b, p) in pieces.iter().enumerate().take(rows.len()) {
             let n = p.len();
@@ -449,7 +507,9 @@ impl Model {
             let cues = decode_bio(p, &cue_rows).into_iter().map(|(s, _)| s).collect();
             let mut c = [0f32; 4];
             c.copy_from_slice(&claim[b * 4..b * 4 + 4]);
-            out.push(RowPrediction { entities, cues, hedged: hedged[b * 2 + 1], claim: c });
+            // pieces 1..=n of the row (skipping [CLS])
+            let v = if dim == 0 { Vec::new() } else { vectors[(b * width + 1) * dim..(b * width + 1 + n) * dim].to_vec() };
+            out.push(RowPrediction { entities, cues, hedged: hedged[b * 2 + 1], claim: c, vectors: v });
         }
         Ok(out)
     }
@@ -472,6 +532,25 @@ impl Model {
         }
         Ok(join(sentences.len(), &rows, preds))
     }
+}
+
+/// The pair head's token projections from its file (every ensemble member's, in member order,
+/// side by side), as [hidden, dim] for `hidden.matmul`.
+fn load_projection(path: &Path, hidden: i64) -> Result<Tensor> {
+    let named = Tensor::read_safetensors(path).with_context(|| format!("cannot read the pair head {}", path.display()))?;
+    let mut parts: Vec<Tensor> = Vec::new();
+    for m in 0.. {
+        let name = format!("{}.{PAIR_PROJECTION}", crate::tag::pairs::member_name(m));
+        let Some((_, w)) = named.iter().find(|(n, _)| *n == name) else { break };
+        if w.dim() != 2 || w.size()[1] != hidden {
+            bail!("{}: {name} has shape {:?}, expected [dim, {hidden}]", path.display(), w.size());
+        }
+        parts.push(w.to_kind(Kind::Float));
+    }
+    if parts.is_empty() {
+        bail!("{} has no m0.{PAIR_PROJECTION} (a head for another build: run `healthclaims train-pairs`)", path.display());
+    }
+    Ok(Tensor::cat(&parts, 0).transpose(0, 1).contiguous())
 }
 
 /// Probability rows (`k` tags each) of pieces 1..=n (skipping [CLS]) of the batch row whose

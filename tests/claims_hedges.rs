@@ -276,3 +276,52 @@ fn yu2019_macro_f1() {
     println!("confusion (rows gold, cols sys): {conf:?}");
     assert!(macro_f1 > 0.3);
 }
+
+#[test]
+fn negated_claims_are_claims_but_never_the_sentence_label() {
+    let d = doc("[Naloxone]{D} does not treat [addiction]{C}.");
+    assert_eq!(d.claims.len(), 1);
+    assert!(d.claims[0].negated);
+    assert_eq!(d.claims[0].strength, DirectCausal);
+    assert_eq!(d.sentences[0].claim, NONE, "the sentence label is its strongest non-negated claim");
+
+    let d = doc("There is no evidence that [vitamin C]{D} prevents [colds]{C}.");
+    assert!(d.claims[0].negated);
+    assert!(d.sentences[0].hedged, "an evidence-gap cue hedges the sentence");
+
+    // a negation in another clause does not reach the claim
+    let d = doc("[Kava]{D} is not cheap, but it eases [anxiety]{C}.");
+    assert!(d.claims.iter().all(|c| !c.negated), "{:?}", d.claims);
+    let d = doc("[Metformin]{D} lowers blood sugar in [type 2 diabetes]{C}.");
+    assert!(!d.claims[0].negated);
+    assert!(d.sentences[0].claim.is_claim());
+}
+
+#[test]
+fn evidence_gap_statements_are_hedges() {
+    for s in [
+        "The jury is still out on whether [zinc]{D} shortens [colds]{C}.",
+        "Evidence for [kava]{D} in [insomnia]{C} is largely anecdotal.",
+        "Little is known about [ashwagandha]{D} in pregnancy.",
+        "[Glutathione]{D} drips are marketed as a [hangover]{C} cure.",
+        "It remains under investigation.",
+    ] {
+        let d = doc(s);
+        assert!(d.sentences[0].hedged, "{s}: not hedged (cues {:?})", d.hedges.iter().map(|h| h.span.slice(&d.text)).collect::<Vec<_>>());
+    }
+}
+
+#[test]
+fn permission_may_is_no_hedge() {
+    for s in [
+        "You may swap in half-caf or tea while you taper.",
+        "Membership auto-renews monthly; you may cancel at any time.",
+        "You may add the drops to water or juice.",
+    ] {
+        let d = doc(s);
+        assert!(!d.sentences[0].hedged, "{s}: hedged by {:?}", d.hedges.iter().map(|h| h.span.slice(&d.text)).collect::<Vec<_>>());
+    }
+    // possibility "may" still is
+    let d = doc("You may notice some redness in the first weeks.");
+    assert!(d.sentences[0].hedged);
+}

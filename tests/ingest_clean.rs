@@ -184,7 +184,8 @@ fn markdown_markup_is_stripped_with_exact_alignment() {
     let c = clean(&raw(Format::Markdown, src)).unwrap();
     assert_eq!(c.meta.title.as_deref(), Some("Statins"));
     assert_eq!(c.meta.published.as_deref(), Some("2024-05-06"));
-    assert!(c.text.contains("Statins and memory\n\nSee the trial on atorvastatin.\n* one\n* two"), "{}", c.text);
+    // an ASCII hyphen marker is kept as written (gold contexts quote "- item"); others become "* "
+    assert!(c.text.contains("Statins and memory\n\nSee the trial on atorvastatin.\n- one\n* two"), "{}", c.text);
     for word in ["memory", "the trial", "atorvastatin", "two"] {
         let at = c.text.find(word).unwrap();
         let r = c.alignment.to_raw(at);

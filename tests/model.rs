@@ -211,3 +211,49 @@ fn train_writes_a_model_folder_that_loads_and_a_second_stage_starts_from_it() {
     assert!(!o.status.success());
     assert!(String::from_utf8_lossy(&o.stderr).contains(tmp.path().to_str().unwrap()), "{}", String::from_utf8_lossy(&o.stderr));
 }
+
+/// The whole pipeline with the shipped model and its claim-pair head.
+fn pipeline() -> healthclaims::pipeline::Pipeline {
+    use healthclaims::pipeline::{Pipeline, PipelineConfig};
+    let runtime = RuntimeConfig { model_dir: default_model_dir(), torch_threads: 2, ..Default::default() };
+    Pipeline::new(PipelineConfig { model: Some(runtime), ..Default::default() }).expect("pipeline loads")
+}
+
+#[test]
+fn the_pair_head_ships_and_finds_several_and_negated_claims() {
+    assert!(default_model_dir().join(healthclaims::runtime::PAIR_HEAD_FILE).exists(), "pairs.safetensors ships");
+    let p = pipeline();
+    let claims = |text: &str| {
+        let d = p.annotate_text("t", text).unwrap();
+        let out: Vec<(String, String, bool, ClaimStrength)> = d
+            .claims
+            .iter()
+            .map(|c| {
+                let name = |k: Option<usize>| k.map(|k| d.entities[k].span.slice(&d.text).to_lowercase()).unwrap_or_default();
+                (name(c.drug), name(c.condition), c.negated, c.strength)
+            })
+            .collect();
+        (d, out)
+    };
+    // several claims in one sentence: one per drug–condition pair
+    let (d, c) = claims("Namenda and donepezil are used for Alzheimer's disease.");
+    for drug in ["namenda", "donepezil"] {
+        assert!(c.iter().any(|x| x.0 == drug && x.1.contains("alzheimer") && !x.2), "{drug}: {c:?}");
+    }
+    assert!(d.sentences[0].claim.is_claim());
+    // a denied relation: a negated claim, and not the sentence's label
+    let (d, c) = claims("Naloxone does not treat addiction.");
+    assert!(c.iter().any(|x| x.0 == "naloxone" && x.1 == "addiction" && x.2), "{c:?}");
+    assert_eq!(d.sentences[0].claim, ClaimStrength::None, "{c:?}");
+    let (_, c) = claims("There is no evidence that vitamin C prevents colds.");
+    assert!(c.iter().all(|x| x.2), "{c:?}");
+    // two claims of different polarity in one sentence
+    let (_, c) = claims("Aspirin does not protect people with atrial fibrillation against stroke, but it still causes bleeding.");
+    assert!(c.iter().any(|x| x.1 == "bleeding" && !x.2), "{c:?}");
+    // must produce nothing: a mechanism pairs with no condition (NMDA receptors are none),
+    // permission "may" hedges nothing
+    let (_, c) = claims("Memantine blocks NMDA receptors.");
+    assert!(c.iter().all(|x| x.1.is_empty()), "{c:?}");
+    let (d, c) = claims("You may take the tablet with or without food.");
+    assert!(c.is_empty() && !d.sentences[0].hedged, "{c:?}");
+}

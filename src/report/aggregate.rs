@@ -36,8 +36,10 @@ pub struct Metrics {
     pub words: u64,
     pub sentences: u64,
     pub hedged_sentences: u64,
-    /// Claims by strength, in [`STRENGTHS`] order.
+    /// Claims by strength, in [`STRENGTHS`] order (negated claims are not among them).
     pub claims: [u64; 3],
+    /// Claims whose relation the text denies ("X does not treat Y"), counted apart.
+    pub negated_claims: u64,
     pub quotes: u64,
     pub unsupported_quotes: u64,
 }
@@ -63,6 +65,7 @@ impl Metrics {
         for (a, b) in self.claims.iter_mut().zip(f.claims) {
             *a += b;
         }
+        self.negated_claims += f.negated_claims;
         self.quotes += f.quotes;
         self.unsupported_quotes += f.unsupported_quotes;
     }
@@ -86,8 +89,10 @@ pub struct ConceptStats {
     /// Sentences that mention it, and how many of those are hedged.
     pub sentences: u64,
     pub hedged_sentences: u64,
-    /// Claims it takes part in, by strength ([`STRENGTHS`] order).
+    /// Claims it takes part in, by strength ([`STRENGTHS`] order; negated claims apart).
     pub claims: [u64; 3],
+    /// Negated claims it takes part in ("X does not treat Y"): never support.
+    pub negated_claims: u64,
 }
 
 impl ConceptStats {
@@ -253,7 +258,11 @@ impl Aggregate {
             for (label, arg) in [(EntityLabel::Drug, &c.drug), (EntityLabel::Condition, &c.condition)] {
                 let Some(key) = arg.as_ref().and_then(arg_key) else { continue };
                 let stats = self.concepts_mut(label).entry(key.clone()).or_default();
-                stats.claims[slot] += 1;
+                if c.negated {
+                    stats.negated_claims += 1;
+                } else {
+                    stats.claims[slot] += 1;
+                }
                 let a = arg.as_ref();
                 stats.learn(&key, a.and_then(|a| a.name.as_deref()), a.and_then(|a| a.id.as_deref()));
                 in_article.entry((label, key)).or_default();
@@ -342,9 +351,12 @@ impl Aggregate {
 /// The figures of one ok record, from its annotations (words from its summary when present).
 fn figures_of(rec: &Record) -> Metrics {
     let mut claims = [0u64; 3];
+    let mut negated_claims = 0;
     for c in &rec.claims {
-        if let Some(slot) = strength_slot(c.strength) {
-            claims[slot] += 1;
+        match strength_slot(c.strength) {
+            Some(_) if c.negated => negated_claims += 1,
+            Some(slot) => claims[slot] += 1,
+            None => {}
         }
     }
     let words = match &rec.summary {
@@ -358,6 +370,7 @@ fn figures_of(rec: &Record) -> Metrics {
         sentences: rec.sentences.len() as u64,
         hedged_sentences: rec.sentences.iter().filter(|s| s.hedged).count() as u64,
         claims,
+        negated_claims,
         quotes: rec.quotes.len() as u64,
         unsupported_quotes: rec.quotes.iter().filter(|q| !q.supported).count() as u64,
     }

@@ -18,7 +18,7 @@ use std::io::Write;
 use std::path::Path;
 
 /// The measure columns shared by the month and source tables.
-pub const METRIC_COLUMNS: [&str; 13] = [
+pub const METRIC_COLUMNS: [&str; 14] = [
     "articles",
     "errors",
     "words",
@@ -29,12 +29,13 @@ pub const METRIC_COLUMNS: [&str; 13] = [
     "claims_direct_causal",
     "claims_conditional_causal",
     "claims_correlational",
+    "negated_claims",
     "quotes",
     "unsupported_quotes",
     "unsupported_per_1k_words",
 ];
 
-const CONCEPT_COLUMNS: [&str; 10] = [
+const CONCEPT_COLUMNS: [&str; 11] = [
     "id",
     "articles",
     "mentions",
@@ -45,6 +46,7 @@ const CONCEPT_COLUMNS: [&str; 10] = [
     "claims_direct_causal",
     "claims_conditional_causal",
     "claims_correlational",
+    "negated_claims",
 ];
 
 /// Write every table into `dir`; returns the file names.
@@ -148,6 +150,7 @@ fn metric_cells(m: &Metrics) -> Vec<String> {
         m.claims[0].to_string(),
         m.claims[1].to_string(),
         m.claims[2].to_string(),
+        m.negated_claims.to_string(),
         m.quotes.to_string(),
         m.unsupported_quotes.to_string(),
         fmt_opt(m.unsupported_per_1k_words()),
@@ -167,6 +170,7 @@ fn concept_cells(s: &ConceptStats) -> Vec<String> {
         s.claims[0].to_string(),
         s.claims[1].to_string(),
         s.claims[2].to_string(),
+        s.negated_claims.to_string(),
     ]
 }
 

@@ -273,7 +273,11 @@ fn strength_chart(h: &mut String, agg: &Aggregate) -> Result<()> {
     let mix: Vec<String> = (0..3)
         .map(|k| format!("{} {} ({})", num(t.claims[k]), names[k], pct(agg::ratio(t.claims[k], total))))
         .collect();
-    let caption = format!("Claims by strength and month. All months: {}.", mix.join(", "));
+    let caption = format!(
+        "Claims by strength and month (negated claims — \"X does not treat Y\" — are not counted here). All months: {}; {} negated.",
+        mix.join(", "),
+        num(t.negated_claims)
+    );
     figure(h, "chart-strength", chart, &esc(&caption), "No claims found.");
     h.push_str("</section>\n");
     Ok(())

@@ -70,53 +70,47 @@ pub struct HedgeTagger {
 
 /// `(name, pattern, score, check)`; patterns are case-insensitive and wrapped in `\b…\b`.
 /// Apostrophes: both ' and ’ are accepted through `['’]`.
-const RULES: &[(&str, &str, f32, Check)] = &[
-    // Modal verbs.
-    ("may_or_may_not", r"may or may not", 0.9, Check::Always),
-    ("may", r"may", 0.9, Check::May),
-    ("might", r"might", 0.92, Check::Always),
-    ("could", r"could", 0.8, Check::Could),
-    // Epistemic adverbs and adjectives.
-    ("adverb", r"possibly|potentially|perhaps|maybe|probably|presumably|apparently|conceivably|supposedly|seemingly|theoretically|hypothetically|in theory", 0.9, Check::Always),
-    ("likely", r"(?:very |highly )?(?:un)?likely", 0.85, Check::Likely),
-    ("potential", r"potential", 0.8, Check::Always),
-    ("possible", r"possible|possibilit(?:y|ies)", 0.8, Check::Possible),
-    ("putative", r"putative|suspected|apparent|plausible|speculative|unproven|not (?:yet )?proven", 0.8, Check::Always),
-    ("promising", r"promising|(?:shows?|showed|showing|holds?|held|the) promise", 0.75, Check::Always),
-    // Evidential verbs.
-    ("suggest", r"suggest(?:s|ed|ing|ive)?", 0.85, Check::Suggest),
-    ("indicate_that", r"indicat(?:e|es|ed|ing) that|impl(?:y|ies|ied|ying) that", 0.7, Check::Always),
-    ("seem", r"seem(?:s|ed|ingly)?", 0.88, Check::Always),
-    ("appear", r"(?:it )?appear(?:s|ed)? (?:to|that)|it appears|appear to", 0.88, Check::Always),
-    ("hint", r"(?:early (?:research|studies|evidence|data) )?hint(?:s|ed|ing)?", 0.85, Check::Always),
-    ("thought_to", r"(?:is|are|was|were|it['’]s|that['’]s|it is|it was|cells?|factors?|mechanisms?|processes?) (?:widely |generally |also |often )?(?:thought|believed|suspected|presumed|assumed|hypothesi[sz]ed|speculated|considered likely)(?: to| that)?", 0.9, Check::Always),
-    ("believed", r"(?:it['’]s|it is) believed", 0.9, Check::Always),
-    ("hypothesis", r"hypothes(?:is|es|i[sz]e|i[sz]ed)|speculat(?:e|es|ed|ion)", 0.8, Check::Always),
-    ("opinion", r"(?:I|we) (?:(?:truly|really|personally|honestly|still|do|don['’]t|kind of|kinda) )?(?:think|believe|suspect|guess|feel like)|think|believe|suspect", 0.8, Check::Opinion),
-    // Unclear / unknown.
-    ("unclear", r"(?:remains? |still |is |it['’]s |it is )?(?:unclear|uncertain|unknown|debated|controversial)", 0.88, Check::Always),
-    ("not_clear", r"(?:not|n['’]t|less) (?:(?:yet|entirely|fully|completely|totally|really|well|always|very|100%) )?(?:clear|known|understood|certain|sure|settled|established|proven)|not 100% sure|no one knows|nobody knows|hard to say|too (?:early|soon) to (?:say|tell)|(?:cannot|can['’]t|can not) (?:yet )?say|not definitive|inconclusive|(?:cannot|can['’]t|could not|couldn['’]t|not [a-z]+ (?:[a-z]+ )?enough to) rule out|(?:is|are|remains?) (?:still )?(?:limited|scarce|sparse)|(?:has|have) not been (?:tested|studied|proven|shown|confirmed)|as far as (?:I|we) know|some thought that|if it exists", 0.88, Check::Always),
-    ("dont_know", r"(?:I|we|they|scientists|researchers|doctors) (?:still )?(?:do not|don['’]t|didn['’]t) (?:(?:really|fully|completely|honestly|yet|entirely) )*(?:know|understand)(?: yet)?|idk|kinda|sort of a mystery|a bit of a mystery|a mystery", 0.8, Check::Always),
-    ("remains_to_be", r"remains? to be (?:seen|proven|determined|established|confirmed|shown|elucidated|understood)|yet to be (?:proven|confirmed|established|determined|understood|shown)", 0.9, Check::Always),
-    ("more_research", r"(?:more|further|additional|larger) (?:research|studies|trials|work|data|evidence) (?:is|are) (?:still )?needed|needs? (?:more|further) (?:research|study|studies)", 0.85, Check::Always),
-    // State of the research.
-    ("ongoing", r"(?:is|are) (?:still )?ongoing|still ongoing|still emerging|(?:is|are) emerging|(?:in )?(?:its|their|the) early stages|early stages", 0.82, Check::Always),
-    ("preliminary", r"preliminary|early research|early studies|pilot stud(?:y|ies)", 0.82, Check::Always),
-    ("some_studies", r"(?:some|a few|a couple of|limited)(?: (?:small|smaller|small-scale|clinical|early|preliminary|observational|animal|lab|laboratory|short|short-term|week-long|older|recent|randomi[sz]ed|controlled|pilot))* (?:studies|research|trials|evidence|data|study|trial|reports)", 0.8, Check::Always),
-    ("mixed", r"mixed(?: (?:findings|results|outcomes|evidence|conclusions|picture|reviews|data))?|(?:varied|conflicting|inconsistent|contradictory) (?:findings|results|outcomes|evidence|conclusions|data|studies)|inconsistent", 0.82, Check::Always),
-    ("explored", r"(?:has|have|had|it['’]s|is|are|was|were) (?:(?:also|often|been|being|now|since|increasingly|widely|mainly|mostly|extensively|long) )*(?:studied|explored|researched|investigated|examined|trialled|trialed|exploring)|being (?:studied|explored|researched|investigated|tested|trialled|trialed)|(?:has|have) (?:also )?explored|explored for", 0.8, Check::Explored),
-    ("hope", r"(?:glimmer|glimpse|sliver) of hope", 0.75, Check::Always),
-    ("misc", r"questions arise|leans? towards|if real|if true|in principle|not fully settled|isn['’]t (?:fully |entirely )?settled|is not (?:fully |entirely )?settled", 0.75, Check::Always),
-];
+/// The cue rules as data: `models/lexicon/rules/hedge_cues.tsv` (name, confidence, check,
+/// pattern) and the evidence-gap phrases of `hedge_evidence_gap.txt` ("little is known", "the
+/// jury is still out", "marketed as").
+const RULES_TSV: &str = include_str!("../../models/lexicon/rules/hedge_cues.tsv");
+/// Confidence of an evidence-gap phrase.
+const EVIDENCE_GAP_SCORE: f32 = 0.85;
+
+fn parse_check(s: &str) -> Option<Check> {
+    Some(match s {
+        "always" => Check::Always,
+        "may" => Check::May,
+        "could" => Check::Could,
+        "suggest" => Check::Suggest,
+        "possible" => Check::Possible,
+        "likely" => Check::Likely,
+        "explored" => Check::Explored,
+        "opinion" => Check::Opinion,
+        _ => return None,
+    })
+}
 
 impl HedgeTagger {
     pub fn new() -> anyhow::Result<Self> {
-        let mut rules = Vec::with_capacity(RULES.len());
-        for &(name, pat, score, check) in RULES {
-            let re = Regex::new(&format!(r"(?i)(?-u:\b)(?:{pat})(?-u:\b)"))
-                .map_err(|e| anyhow::anyhow!("hedge rule '{name}': {e}"))?;
+        let mut rules = Vec::new();
+        for (n, line) in RULES_TSV.lines().enumerate() {
+            if line.trim().is_empty() || line.starts_with('#') {
+                continue;
+            }
+            let at = || format!("hedge_cues.tsv line {}", n + 1);
+            let cols: Vec<&'static str> = line.splitn(4, '\t').collect();
+            let [name, score, check, pat] = cols[..] else { anyhow::bail!("{}: expected 4 tab-separated columns", at()) };
+            let score: f32 = score.parse().map_err(|_| anyhow::anyhow!("{}: bad confidence '{score}'", at()))?;
+            let check = parse_check(check).ok_or_else(|| anyhow::anyhow!("{}: unknown check '{check}'", at()))?;
+            let re = Regex::new(&format!(r"(?i)(?-u:\b)(?:{pat})(?-u:\b)")).map_err(|e| anyhow::anyhow!("{}: rule '{name}': {e}", at()))?;
             rules.push(CueRule { name, re, score, check });
         }
+        // the evidence-gap family, one phrase a line (rules.rs expands inflections)
+        let gap = &crate::rules::EVIDENCE_GAP;
+        let alts: Vec<String> = gap.forms.iter().map(|f| regex::escape(f).replace(' ', r"\s+").replace('\'', "['’]")).collect();
+        let re = Regex::new(&format!(r"(?i)(?-u:\b)(?:{})(?-u:\b)", alts.join("|"))).map_err(|e| anyhow::anyhow!("hedge_evidence_gap.txt: {e}"))?;
+        rules.push(CueRule { name: "evidence_gap", re, score: EVIDENCE_GAP_SCORE, check: Check::Always });
         Ok(HedgeTagger { rules })
     }
 
@@ -230,16 +224,6 @@ pub(crate) fn words_after(text: &str, pos: usize, n: usize) -> Vec<String> {
     words(tail).iter().take(n).map(|(_, w)| w.to_lowercase()).collect()
 }
 
-const PERSON_SUBJECTS: &[&str] = &[
-    "you", "patients", "patient", "people", "children", "kids", "adults", "women", "men", "he", "she", "they",
-    "users", "anyone", "someone", "individuals", "mothers", "pregnant", "teens", "adolescents", "elderly", "one",
-];
-const PERMISSION_VERBS: &[&str] = &[
-    "take", "use", "eat", "drink", "drive", "operate", "continue", "split", "crush", "chew", "swallow", "open",
-    "mix", "shower", "bathe", "return", "resume", "share", "give", "start", "stop", "choose", "wish", "want",
-    "apply", "repeat", "skip", "double", "breastfeed", "go", "keep", "store", "dissolve", "sprinkle", "call",
-    "contact", "ask", "request", "inject", "message", "join", "register", "enroll", "enrol", "sign", "email", "book", "visit", "return",
-];
 const MONTH_PREV: &[&str] = &[
     "in", "of", "since", "until", "by", "early", "late", "mid", "last", "next", "this", "from", "through", "on",
     "during", "before", "after", "till",
@@ -278,13 +262,13 @@ fn check_context(check: Check, text: &str, span: ByteSpan) -> Option<ByteSpan> {
             } else {
                 next1
             };
-            let subject_person = prev.iter().take(3).any(|w| PERSON_SUBJECTS.contains(&w.as_str()));
+            let subject_person = prev.iter().take(3).any(|w| crate::rules::PERMISSION_SUBJECTS.contains(w));
             let take_time = verb == "take"
                 && next.iter().skip(1).any(|w| {
                     ["longer", "weeks", "months", "days", "time", "while", "several", "up", "hours", "years"]
                         .contains(&w.as_str())
                 });
-            let permission = subject_person && PERMISSION_VERBS.contains(&verb) && !take_time;
+            let permission = subject_person && crate::rules::PERMISSION_VERBS.contains(verb) && !take_time;
             !month && !permission
         }
         Check::Could => {

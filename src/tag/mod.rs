@@ -9,6 +9,7 @@ pub mod claims;
 pub mod entities;
 pub mod hedge;
 pub mod model;
+pub mod pairs;
 pub mod quotes;
 pub mod sentence_class;
 
@@ -67,13 +68,18 @@ pub fn check_order(components: &[Box<dyn Component>]) -> Result<(), String> {
 /// while the gazetteers and rules are built (start-up is the longer of the two, not the sum).
 pub fn default_components(model: Option<crate::runtime::RuntimeConfig>) -> anyhow::Result<Vec<Box<dyn Component>>> {
     std::thread::scope(|scope| {
+        // The pair head runs in the claims stage, on vectors the encoder hands on (runtime.rs).
+        let pair_head = match &model {
+            Some(cfg) if cfg.token_vectors == crate::runtime::TokenVectors::Auto => pairs::PairHead::load(&cfg.model_dir)?,
+            _ => None,
+        };
         let loading = model.map(|cfg| scope.spawn(move || model::ModelTagger::new(cfg)));
         let rules: anyhow::Result<Vec<Box<dyn Component>>> = (|| {
             Ok(vec![
                 Box::new(entities::EntityTagger::new()?) as Box<dyn Component>,
                 Box::new(hedge::HedgeTagger::new()?),
                 Box::new(sentence_class::SentenceClassifier::new()?),
-                Box::new(claims::ClaimLinker::new()?),
+                Box::new(claims::ClaimLinker::with_head(pair_head)?),
                 Box::new(quotes::QuoteFinder::new()?),
             ])
         })();

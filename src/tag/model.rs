@@ -64,6 +64,8 @@ fn to_doc(doc: &Doc, preds: Vec<SentencePrediction>) -> Vec<ModelSentence> {
                 cues: p.cues.iter().map(|sp| (ByteSpan::new(base + sp.start, base + sp.end), sp.score)).collect(),
                 hedged: p.hedged,
                 claim: p.claim,
+                pieces: p.pieces.iter().map(|&(a, b)| ByteSpan::new(base + a, base + b)).collect(),
+                vectors: p.vectors,
             }
         })
         .collect()

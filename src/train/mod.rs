@@ -4,6 +4,7 @@
 //! safetensors, `config.json`, `heads.json` and `tokenizer.json` into the model folder.
 
 pub mod data;
+pub mod pairs;
 pub mod templates;
 
 use crate::doc::{ClaimStrength, EntityLabel};

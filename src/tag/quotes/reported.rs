@@ -21,27 +21,20 @@ pub enum VerbClass {
     NeedsThat,
 }
 
+/// The class of a reporting verb form, from the lists in `models/lexicon/rules/`
+/// (speech_verbs.txt, finding_verbs.txt, needs_that_verbs.txt; the first list holding it wins).
 pub fn verb_class(w: &str) -> Option<VerbClass> {
-    use VerbClass::*;
-    let l = w.to_lowercase();
-    Some(match l.trim_end_matches('.') {
-        "say" | "says" | "said" | "tell" | "tells" | "told" | "warn" | "warns" | "warned" | "explain" | "explains"
-        | "explained" | "admit" | "admits" | "admitted" | "argue" | "argues" | "argued" | "insist" | "insists"
-        | "insisted" | "caution" | "cautions" | "cautioned" | "swear" | "swears" | "swore" | "recalled" | "recalls"
-        | "wrote" | "writes" | "claim" | "claimed" | "agree" | "agreed" | "advise" | "advises" | "advised"
-        | "recommend" | "recommends" | "recommended" | "reveals" | "revealed" | "confirmed" | "confirms" | "stressed"
-        | "emphasized" | "emphasised" | "acknowledged" | "acknowledges" | "replied" | "continued" | "joked"
-        | "posted" | "tweeted" | "commented" | "contends" | "contend" | "maintains" | "concedes" | "conceded"
-        | "called" | "claiming" | "acknowledge" | "stress" | "stresses" | "saying" => Speech,
-        "suggest" | "suggests" | "suggested" | "suggesting" | "show" | "shows" | "showed" | "shown" | "find" | "finds"
-        | "found" | "hint" | "hints" | "hinted" | "think" | "thinks" | "believe" | "believes" | "believed" | "conclude"
-        | "concludes" | "concluded" | "indicate" | "indicates" | "indicated" | "indicating" | "point" | "pointed"
-        | "noticed" | "notice" | "linked" | "estimate" | "estimated" | "observed" | "demonstrated"
-        | "demonstrate" | "demonstrates" | "proved" | "reveal" | "questioned" | "lists" => Finding,
-        "note" | "notes" | "noted" | "add" | "adds" | "added" | "state" | "states" | "stated" | "report" | "reports"
-        | "claims" | "points" | "agrees" | "explaining" | "reported" => NeedsThat,
-        _ => return None,
-    })
+    use crate::rules::{FINDING_VERBS, NEEDS_THAT_VERBS, SPEECH_VERBS};
+    let l = w.trim_end_matches('.');
+    if SPEECH_VERBS.contains(l) {
+        Some(VerbClass::Speech)
+    } else if FINDING_VERBS.contains(l) {
+        Some(VerbClass::Finding)
+    } else if NEEDS_THAT_VERBS.contains(l) {
+        Some(VerbClass::NeedsThat)
+    } else {
+        None
+    }
 }
 
 /// Words that end a speaker phrase when scanning backwards from the verb.

@@ -128,6 +128,44 @@ pub struct Memory {
     pub affiliations: HashMap<String, (String, usize)>,
     /// first checkable study/publication named in the article, with its position
     pub study: Option<(String, usize)>,
+    /// name token (surname or full name) → position where the person was introduced as an
+    /// expert by title or profession ("Dr. Hana Whitlock", "Jo Lane, a nutritionist")
+    pub experts: HashMap<String, usize>,
+    /// last token of each two- or three-word capitalised name → its first position
+    pub full_names: HashMap<String, usize>,
+}
+
+/// "his wife, Marisa", "my sister Jo": a person identified by relation to someone in the story.
+static RELATION_PHRASE: Lazy<Regex> = Lazy::new(|| {
+    Regex::new(r"(?i)\b(?:his|her|my|their|our)\s+(?:\w+\s+)?(?:wife|husband|partner|daughter|son|mother|father|mom|mum|dad|sister|brother|friend|grandmother|grandfather|aunt|uncle|cousin|niece|nephew)\b").unwrap()
+});
+/// Two or three capitalised words: a full name candidate for [`Memory::knows_surname`].
+static FULL_NAME: Lazy<Regex> = Lazy::new(|| Regex::new(r"\b[A-Z][a-z]+(?:\s+[A-Z]\.)?\s+([A-Z][a-z][\w'’-]*)\b").unwrap());
+/// "<profession> <Name>": "Quit coach Brenda Hale", "Celebrity aesthetician Dr. Vivienne Roux".
+static PROFESSION_NAME: Lazy<Regex> = Lazy::new(|| {
+    let forms: Vec<String> = crate::rules::PROFESSIONS.forms.iter().map(|f| regex::escape(f)).collect();
+    Regex::new(&format!(r"(?i:\b(?:{}))\s+(?:Dr\.?\s+)?([A-Z][\w'’-]+(?:\s+[A-Z][\w'’-]+){{0,2}})", forms.join("|"))).unwrap()
+});
+
+/// "Dr. Name", "Prof. Name", "Professor Name": an expert title.
+static EXPERT_TITLE: Lazy<Regex> =
+    Lazy::new(|| Regex::new(r"(?:\b(?:Dr|Prof)\.?|\bProfessor)\s+((?:[A-Z][\w'’-]+(?:\s+|$)){1,3})").unwrap());
+/// "Name, a|an|the … <profession>" (checked against the professions list).
+static NAME_APPOSITIVE: Lazy<Regex> =
+    Lazy::new(|| Regex::new(r"\b([A-Z][\w'’-]+(?:\s+[A-Z][\w'’-]+){0,2}),\s+(?:a|an|the)\s+([^,.;]{1,40})").unwrap());
+/// A screen name: "@NatureHealsNadia", "posting as trailrunner_jo", "a user called X".
+static SCREEN_NAME: Lazy<Regex> = Lazy::new(|| {
+    Regex::new(r"(?i)(?:^|\s)@[A-Za-z0-9_]{3,}|\b(?:posting|posts|posted|going|goes|signed) (?:as|by) [\w.-]{3,}|\b(?:user|poster|member|reviewer|commenter)(?:name)? (?:called|named) [\w.@-]{3,}").unwrap()
+});
+
+/// Whether a speaker phrase gives a screen name (an identified poster: annotation-guidelines.md).
+pub fn screen_name(s: &str) -> bool {
+    SCREEN_NAME.is_match(s)
+}
+
+/// Whether a speaker phrase presents its person as an expert by title or profession.
+pub fn expert_phrase(s: &str) -> bool {
+    EXPERT_TITLE.is_match(s) || crate::rules::PROFESSIONS.is_match(s)
 }
 
 impl Memory {
@@ -135,6 +173,35 @@ impl Memory {
     /// publications.
     pub fn build(text: &str) -> Memory {
         let mut m = Memory::default();
+        let mut expert = |name: &str, pos: usize| {
+            let toks: Vec<&str> = name.split_whitespace().collect();
+            m.experts.entry(name.trim().to_string()).or_insert(pos);
+            if let Some(last) = toks.last() {
+                m.experts.entry(last.to_string()).or_insert(pos);
+            }
+        };
+        for c in EXPERT_TITLE.captures_iter(text) {
+            if let Some(n) = c.get(1) {
+                expert(n.as_str(), n.start());
+            }
+        }
+        for c in PROFESSION_NAME.captures_iter(text) {
+            if let Some(n) = c.get(1) {
+                expert(n.as_str(), n.start());
+            }
+        }
+        for c in NAME_APPOSITIVE.captures_iter(text) {
+            if let (Some(n), Some(role)) = (c.get(1), c.get(2)) {
+                if crate::rules::PROFESSIONS.is_match(role.as_str()) {
+                    expert(n.as_str(), n.start());
+                }
+            }
+        }
+        for c in FULL_NAME.captures_iter(text) {
+            if let Some(last) = c.get(1) {
+                m.full_names.entry(last.as_str().to_string()).or_insert(last.start());
+            }
+        }
         for c in INTRO.captures_iter(text) {
             let Some(name) = c.get(1) else { continue };
             let Some(link) = c.get(2) else { continue };
@@ -165,6 +232,19 @@ impl Memory {
             }
         }
         m
+    }
+
+    /// Whether `token` is the last name of a full name met before `pos`.
+    pub fn knows_surname(&self, token: &str, pos: usize) -> bool {
+        self.full_names.get(token).is_some_and(|p| *p <= pos)
+    }
+
+    /// Whether the person was introduced as an expert (by title or profession) before `pos`,
+    /// or within [`INTRO_LOOKAHEAD`] bytes after it.
+    pub fn is_expert(&self, name: &str, pos: usize) -> bool {
+        let known = |p: &usize| *p <= pos + INTRO_LOOKAHEAD;
+        self.experts.get(name.trim()).is_some_and(known)
+            || name.split_whitespace().last().and_then(|t| self.experts.get(t)).is_some_and(known)
     }
 
     /// The affiliation of a person introduced before `pos` (or in the same or next sentence:
@@ -357,8 +437,15 @@ pub fn affiliation(s: &str) -> Option<String> {
             }
         }
     }
-    None
+    // a workplace the article names by its kind ("a nurse at the clinic", "a neuropsychologist
+    // at the university's Memory Assessment Unit", "our founder"): the reader can find it
+    WORKPLACE.find(s).map(|m| m.as_str().trim().to_string())
 }
+
+/// A workplace named by its kind, after a role ("at the clinic", "in our practice").
+static WORKPLACE: Lazy<Regex> = Lazy::new(|| {
+    Regex::new(r"(?i)\b(?:at|in|with|from|of)\s+(?:the|our|this|that|his|her|their)\s+(?:[\w'’-]+\s+){0,3}?(?:clinic|hospital|practice|pharmacy|university|centre|center|unit|department|institute|surgery|trust|charity|council|agency|foundation|society|association|lab|laboratory|college|office|company)\b").unwrap()
+});
 
 /// Roles that tie a person to the organisation after them.
 const ROLE_WORDS: &[&str] = &["director", "officer", "ologist", "nurse", "professor", "researcher", "chief", "head of",
@@ -465,6 +552,9 @@ pub fn assess(speaker: &str, memory: &Memory, pos: usize) -> Assessment {
     if let Some(url) = URL.find(s) {
         return Assessment::new(SpeakerKind::Publication, true, format!("source links to {}", url.as_str()));
     }
+    if screen_name(s) {
+        return Assessment::new(SpeakerKind::Person, true, format!("named participant (screen name): {s}"));
+    }
     let org_here = find_org(s);
     let mut person = person_name(s);
     if let (Some(org), Some((name, titled))) = (&org_here, &person) {
@@ -480,6 +570,15 @@ pub fn assess(speaker: &str, memory: &Memory, pos: usize) -> Assessment {
         if is_known_head(&head) && name_pos > head_pos {
             person = None;
         }
+    }
+    // "one Reddit user", "a Facebook commenter": a name right before a role head is a platform
+    if let Some((name, false)) = &person {
+        if PERSON_ROLES.contains(&head.as_str()) && lower.contains(&format!("{} {head}", name.to_lowercase())) {
+            person = None;
+        }
+    }
+    if person.as_ref().is_some_and(|(n, _)| ["Anonymous", "Anon", "Unknown", "Guest"].contains(&n.as_str())) {
+        return Assessment::new(SpeakerKind::Vague, false, "anonymous speaker");
     }
     let role_or_person = PERSON_ROLES.contains(&head.as_str()) || person.is_some();
     if let Some((name, titled)) = &person {
@@ -504,11 +603,21 @@ pub fn assess(speaker: &str, memory: &Memory, pos: usize) -> Assessment {
                 return Assessment::new(SpeakerKind::Organisation, true, format!("named organisation: {org}"));
             }
         }
-        if *titled {
+        // Nothing to check: an expert by title or profession only is an unsupported authority;
+        // anyone else named is a participant of the story speaking for themselves, an
+        // identified source (annotation-guidelines.md: named testimony).
+        let _ = titled;
+        if expert_phrase(s) || memory.is_expert(name, pos) {
             return Assessment::new(SpeakerKind::Person, false, "speaker has a title but no affiliation or source");
         }
-        // Multi-word capitalised names with an org head already returned; a lone name is a person
-        return Assessment::new(SpeakerKind::Person, false, format!("named speaker without a checkable affiliation: {name}"));
+        // a first name alone ("— Denise, 47", "Ray, 58") identifies nobody, unless the story
+        // introduced the person ("his wife, Marisa"; a surname from an earlier full name)
+        let single = !name.contains(' ');
+        let related = RELATION_PHRASE.is_match(s);
+        if single && !related && !memory.knows_surname(name, pos) {
+            return Assessment::new(SpeakerKind::Person, false, format!("first name only: {name}"));
+        }
+        return Assessment::new(SpeakerKind::Person, true, format!("named participant speaking for themselves: {name}"));
     }
     if let Some(org) = find_org(s) {
         let kind = if lower.contains("journal") || lower.contains("published") || STUDY_HEADS.contains(&head.as_str()) {
