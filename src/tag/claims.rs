@@ -1,11 +1,15 @@
 //! Claims: takes a [`Doc`] with entities and sentence claim strengths, and returns it with
-//! [`Doc::claims`] filled: one [`Claim`] per sentence whose `claim` is not `none`, linking the DRUG
-//! and CONDITION the sentence relates (either side may be missing), the anaphor a drug was
-//! resolved from ("it", "this medication", "the supplement") and the [`Evidence`] a reader could
-//! check (a named study, journal, trial, DOI, link or organisation = checkable; "studies show",
-//! "experts say" = vague).
+//! [`Doc::claims`] filled, each claim linking a DRUG and a CONDITION (the anaphor a drug was
+//! resolved from — "it", "this medication" — recorded), `negated` where the text denies the
+//! relation, and the [`Evidence`] a reader could check (a named study, journal, trial, DOI, link
+//! or organisation = checkable; "studies show", "experts say" = vague).
 //!
-//! Pair selection: the drug is the DRUG entity nearest before the sentence's relation verb (the
+//! With the model's pair head ([`super::pairs`]): one claim per (drug, condition) candidate pair
+//! the head accepts, negation by scope ([`pairs::negated_by_scope`]), and the sentence's `claim`
+//! becomes its strongest non-negated one. Sentences without a candidate pair, and every sentence
+//! with `--no-model`, take the rules below: one claim per sentence whose `claim` is not `none`.
+//!
+//! Pair selection (rules): the drug is the DRUG entity nearest before the sentence's relation verb (the
 //! subject), else the first one after it ("X for Y", "Y treated with X"); the condition is the
 //! CONDITION entity nearest after the verb (the object), else the nearest before it. A sentence
 //! without a DRUG but with a drug anaphor takes the last DRUG of the previous two sentences, else
@@ -30,11 +34,6 @@ fn re(p: &str) -> Regex {
 /// The relation verb/phrase that splits subject from object.
 static RELATION: Lazy<Regex> = Lazy::new(|| {
     re(r"(?i)(?-u:\b)(?:treat(?:s|ed|ing)?|used (?:to|for)|approved (?:to|for)|prescribed|help(?:s|ed)?|reduc(?:e|es|ed)|lower(?:s|ed)?|improv(?:e|es|ed)|prevent(?:s|ed)?|protect(?:s|ed)?|reliev(?:e|es|ed)|eas(?:e|es|ed)|caus(?:e|es|ed)|lead(?:s)? to|led to|boost(?:s|ed)?|works?|worked|block(?:s|ed)?|slow(?:s|ed)?|cut(?:s)?|heal(?:s|ed)?|rais(?:e|es|ed)|increas(?:e|es|ed)|decreas(?:e|es|ed)|worsen(?:s|ed)?|trigger(?:s|ed)?|linked|associated|tied|contribut(?:e|es|ed)|affect(?:s|ed)?|for|against|with|include|are)(?-u:\b)")
-});
-
-/// Drug anaphors resolved to the article's drug.
-static ANAPHOR: Lazy<Regex> = Lazy::new(|| {
-    re(r"(?i)(?-u:\b)(?:(?:this|the|that|these|your) (?:medications?|medicines?|drugs?|supplements?|pills?|tablets?|capsules?|treatment|remedy|injections?|shots?|vaccine|product)|it|its|it's|it’s)(?-u:\b)")
 });
 
 /// Checkable support: a named study/journal/trial/DOI/link/organisation.
@@ -66,7 +65,6 @@ impl ClaimLinker {
     /// With the pair head (claims of sentences the encoder read come from it).
     pub fn with_head(head: Option<PairHead>) -> anyhow::Result<Self> {
         Lazy::force(&RELATION);
-        Lazy::force(&ANAPHOR);
         Lazy::force(&CHECKABLE);
         Lazy::force(&VAGUE);
         crate::rules::force_all();
@@ -145,22 +143,6 @@ pub fn select_pair(doc: &Doc, i: usize) -> (Option<usize>, Option<usize>) {
     (drug, condition)
 }
 
-/// Resolve a drug anaphor in sentence `i`: returns the antecedent entity and the anaphor's span.
-pub fn resolve_anaphor(doc: &Doc, i: usize) -> Option<(usize, ByteSpan)> {
-    resolve_anaphor_with(doc, i, &std::cell::OnceCell::new())
-}
-
-/// `resolve_anaphor` with the article's main drug computed at most once per Doc.
-fn resolve_anaphor_with(doc: &Doc, i: usize, main: &std::cell::OnceCell<Option<usize>>) -> Option<(usize, ByteSpan)> {
-    let s = doc.sentences[i].span;
-    let text = doc.text.get(s.start..s.end)?;
-    let m = ANAPHOR.find(text)?;
-    let span = ByteSpan::new(m.start() + s.start, m.end() + s.start);
-    let recent = doc.entities_in_sentences(i.saturating_sub(2), i).filter(|&k| doc.entities[k].label == EntityLabel::Drug).last();
-    let antecedent = recent.or_else(|| *main.get_or_init(|| main_drug(doc)))?;
-    Some((antecedent, span))
-}
-
 /// Sentences either side of a claim that its paragraph may reach.
 const PARAGRAPH_REACH: usize = 8;
 
@@ -215,7 +197,6 @@ impl Component for ClaimLinker {
     fn annotate(&self, doc: &mut Doc) -> Result<(), ArticleError> {
         let mut claims = Vec::new();
         let main_id = main_drug(doc);
-        let main = std::cell::OnceCell::from(main_id);
         let main_of = move || main_id;
         // Sentences the pair head can read: the encoder's vectors are there, of its width.
         let readable = |i: usize| -> bool {
@@ -262,7 +243,8 @@ impl Component for ClaimLinker {
             let (mut drug, condition) = select_pair(doc, i);
             let mut drug_mention = None;
             if drug.is_none() {
-                if let Some((k, span)) = resolve_anaphor_with(doc, i, &main) {
+                if let Some(a) = pairs::antecedents(doc, i, &main_of).into_iter().next() {
+                    let (k, span) = (a.drug, a.anaphor);
                     drug = Some(k);
                     drug_mention = Some(span);
                 }

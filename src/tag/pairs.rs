@@ -79,7 +79,7 @@ pub struct Antecedent {
 }
 
 /// Sentences back an anaphor's antecedent may be.
-const ANAPHOR_REACH: usize = 3;
+const ANAPHOR_REACH: usize = 2;
 
 /// The first drug anaphor of sentence `i` (outside entities) and the drugs it may refer to:
 /// the two most recent distinct drugs of this and the previous [`ANAPHOR_REACH`] sentences
