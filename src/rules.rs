@@ -45,12 +45,8 @@ impl WordList {
         // Any whitespace run in the text matches a space in a cue; apostrophes match either form.
         // A cue that starts inside a word ("n't" of "doesn't") needs no boundary on its left.
         let alt = |inside: bool| -> String {
-            let v: Vec<String> = forms
-                .iter()
-                .filter(|f| f.starts_with("n'") == inside)
-                .map(|f| regex::escape(f).replace(' ', r"\s+").replace('\'', "['’]"))
-                .collect();
-            if v.is_empty() { r"\b\B".to_string() } else { v.join("|") }
+            let v: Vec<&String> = forms.iter().filter(|f| f.starts_with("n'") == inside).collect();
+            if v.is_empty() { r"\b\B".to_string() } else { alternation(v) }
         };
         let pattern = format!(r"(?i)(?:(?:^|[^\w'’])({})|({}))(?:$|[^\w])", alt(false), alt(true));
         let regex = Regex::new(&pattern).map_err(|e| format!("{name}.txt: {e}"))?;
@@ -71,6 +67,12 @@ impl WordList {
         })
     }
 
+    /// The forms as one regex alternation (longest first; any whitespace run between words,
+    /// either apostrophe), for a caller that builds its own pattern around them.
+    pub fn alternation(&self) -> String {
+        alternation(&self.forms)
+    }
+
     /// Whether `word` (one form, any case) is on the list.
     pub fn contains(&self, word: &str) -> bool {
         self.set.contains(&word.to_lowercase())
@@ -80,6 +82,11 @@ impl WordList {
     pub fn is_match(&self, text: &str) -> bool {
         self.regex.is_match(text)
     }
+}
+
+/// Escaped forms joined by `|`: a space matches any whitespace run, an apostrophe either one.
+fn alternation<S: AsRef<str>>(forms: impl IntoIterator<Item = S>) -> String {
+    forms.into_iter().map(|f| regex::escape(f.as_ref()).replace(' ', r"\s+").replace('\'', "['’]")).collect::<Vec<_>>().join("|")
 }
 
 /// A word with an optional inflection mark → its forms.

@@ -173,7 +173,8 @@ const CASES: &[Case] = &[
     Case {
         name: "pronoun_resolves_to_last_named_person",
         text: "For Renée Alvarado, 58, the lower dose made the difference. “On the full dose I felt like I was living in a sauna,” she said.",
-        hits: &[("living in a sauna", false)],
+        // guidelines v2: the patient, named, speaks for herself (supported)
+        hits: &[("living in a sauna", true)],
         non_hits: &[],
     },
     Case {
@@ -318,6 +319,13 @@ fn speaker_kinds_and_reasons() {
     assert_eq!(q.kind, QuoteKind::Direct);
     assert_eq!(q.speaker.as_ref().unwrap().kind, SpeakerKind::Person);
     assert!(q.reason.contains("Mayo Clinic"), "{}", q.reason);
+}
+
+#[test]
+fn a_pronoun_resolves_to_the_name_not_the_word_before_it() {
+    let doc = annotate("For Renée Alvarado, 58, the lower dose made the difference. “On the full dose I felt like I was living in a sauna,” she said.");
+    let q = doc.quotes.iter().find(|q| q.span.slice(&doc.text).contains("sauna")).expect("the quote");
+    assert!(q.reason.contains("Renée Alvarado") && !q.reason.contains("For Renée"), "{}", q.reason);
 }
 
 #[test]

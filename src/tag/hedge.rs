@@ -107,9 +107,8 @@ impl HedgeTagger {
             rules.push(CueRule { name, re, score, check });
         }
         // the evidence-gap family, one phrase a line (rules.rs expands inflections)
-        let gap = &crate::rules::EVIDENCE_GAP;
-        let alts: Vec<String> = gap.forms.iter().map(|f| regex::escape(f).replace(' ', r"\s+").replace('\'', "['’]")).collect();
-        let re = Regex::new(&format!(r"(?i)(?-u:\b)(?:{})(?-u:\b)", alts.join("|"))).map_err(|e| anyhow::anyhow!("hedge_evidence_gap.txt: {e}"))?;
+        let gap = crate::rules::EVIDENCE_GAP.alternation();
+        let re = Regex::new(&format!(r"(?i)(?-u:\b)(?:{gap})(?-u:\b)")).map_err(|e| anyhow::anyhow!("hedge_evidence_gap.txt: {e}"))?;
         rules.push(CueRule { name: "evidence_gap", re, score: EVIDENCE_GAP_SCORE, check: Check::Always });
         Ok(HedgeTagger { rules })
     }

@@ -502,6 +502,23 @@ mod tests {
     }
 
     #[test]
+    fn negation_scope_stops_at_a_clause_break() {
+        let neg = |text: &str, drug: &str, cond: &str| {
+            let d = doc_with(text, &[(drug, EntityLabel::Drug), (cond, EntityLabel::Condition)]);
+            negated_by_scope(&d, &candidates(&d, 0, &|| None)[0])
+        };
+        assert!(neg("Naloxone does not treat addiction.", "Naloxone", "addiction"));
+        assert!(neg("There is no evidence that apricot kernels, amygdalin or laetrile treat cancer.", "laetrile", "cancer"));
+        assert!(neg("Metoprolol failed to reduce flare-ups.", "Metoprolol", "flare-ups"));
+        assert!(neg("For insomnia, valerian did no better than placebo.", "valerian", "insomnia"));
+        assert!(neg("2. Myth: Vitamin C keeps colds away", "Vitamin C", "colds"));
+        assert!(!neg("Kava is not cheap, but it eases anxiety.", "Kava", "anxiety"));
+        assert!(!neg("Loperamide is not meant for prevention, and taking it daily can cause constipation.", "Loperamide", "constipation"));
+        assert!(!neg("Metformin lowers blood sugar in type 2 diabetes.", "Metformin", "type 2 diabetes"));
+        assert!(!neg("Claim: zinc cures colds.", "zinc", "colds"));
+    }
+
+    #[test]
     fn pooling_averages_the_pieces_a_span_covers() {
         let mut d = doc_with("aa bb cc", &[("aa", EntityLabel::Drug), ("cc", EntityLabel::Condition)]);
         d.model = Some(vec![ModelSentence {

@@ -368,7 +368,11 @@ fn is_common_sentence_word(w: &str) -> bool {
     const COMMON: &[&str] = &["A", "An", "The", "One", "Some", "Several", "Many", "Most", "Other", "Older", "Newer",
         "New", "Recent", "Large", "Small", "Big", "This", "That", "These", "Those", "Another", "Earlier", "Previous",
         "Early", "Later", "Preliminary", "Head-to-head", "Randomized", "Randomised", "Clinical", "Observational",
-        "My", "Our", "Your", "His", "Her", "Their", "Its", "We", "They", "He", "She", "It", "I", "You"];
+        "My", "Our", "Your", "His", "Her", "Their", "Its", "We", "They", "He", "She", "It", "I", "You",
+        // sentence-initial prepositions, conjunctions and adverbs ("For Renée Alvarado, …",
+        // "Further, research says …", "Chronic pain, experts say, …")
+        "For", "In", "At", "As", "With", "By", "From", "After", "Before", "When", "While", "Meanwhile", "However",
+        "But", "And", "So", "Also", "Still", "Then", "Now", "Even", "Further", "Furthermore", "Chronic", "Like"];
     COMMON.contains(&w)
 }
 

@@ -172,7 +172,12 @@ pub fn looks_proper(text: &str, w: &str, pos: usize) -> bool {
         "three", "four", "five", "six", "seven", "eight", "nine", "ten", "monday", "tuesday", "wednesday", "thursday",
         "friday", "saturday", "sunday", "january", "february", "march", "april", "june", "july", "august",
         "september", "october", "november", "december", "yes", "no", "ok", "okay", "sure", "thanks", "update", "edit",
-        "note", "tip", "fact", "myth", "verdict", "bottom", "related", "sources", "source", "re", "q", "a"];
+        "note", "tip", "fact", "myth", "verdict", "bottom", "related", "sources", "source", "re", "q", "a",
+        // sentence-initial function words and adjectives ("For Renée Alvarado", "Chronic pain")
+        "for", "in", "at", "as", "with", "by", "from", "after", "before", "when", "while", "meanwhile", "however",
+        "but", "and", "so", "also", "still", "then", "now", "even", "further", "furthermore", "chronic",
+        "clinical", "like", "during", "despite", "although", "though", "if", "because", "since", "unlike",
+        "according"];
     if NOT_NAMES.contains(&lower.as_str()) {
         return false;
     }
