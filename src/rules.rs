@@ -145,6 +145,14 @@ pub static NEEDS_THAT_VERBS: Lazy<WordList> =
 /// Professions and expert roles ("cardiologist", "nutritionist").
 pub static PROFESSIONS: Lazy<WordList> = Lazy::new(|| compiled("professions", include_str!("../models/lexicon/rules/professions.txt")));
 
+/// Speaker heads: groups and vague sources ("experts", "many customers"), one person by role
+/// or relation ("my GP", "her daughter"), study nouns ("trial", "the authors").
+pub static SPEAKER_GROUPS: Lazy<WordList> =
+    Lazy::new(|| compiled("speaker_groups", include_str!("../models/lexicon/rules/speaker_groups.txt")));
+pub static SPEAKER_ROLES: Lazy<WordList> =
+    Lazy::new(|| compiled("speaker_roles", include_str!("../models/lexicon/rules/speaker_roles.txt")));
+pub static STUDY_HEADS: Lazy<WordList> = Lazy::new(|| compiled("study_heads", include_str!("../models/lexicon/rules/study_heads.txt")));
+
 /// Evidence-gap hedge cues ("little is known", "the jury is still out", "marketed as").
 pub static EVIDENCE_GAP: Lazy<WordList> =
     Lazy::new(|| compiled("hedge_evidence_gap", include_str!("../models/lexicon/rules/hedge_evidence_gap.txt")));
@@ -158,7 +166,7 @@ pub static PERMISSION_SUBJECTS: Lazy<WordList> =
 pub fn force_all() {
     let lists = [
         &NEGATION, &ANAPHORS, &SPEECH_VERBS, &FINDING_VERBS, &NEEDS_THAT_VERBS, &PROFESSIONS, &EVIDENCE_GAP,
-        &PERMISSION_VERBS, &PERMISSION_SUBJECTS,
+        &PERMISSION_VERBS, &PERMISSION_SUBJECTS, &SPEAKER_GROUPS, &SPEAKER_ROLES, &STUDY_HEADS,
     ];
     for list in lists {
         Lazy::force(list);

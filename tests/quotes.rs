@@ -269,6 +269,42 @@ const CASES: &[Case] = &[
         hits: &[("an old drug, not an outdated one", false)],
         non_hits: &["approved in 1989"],
     },
+    Case {
+        name: "group_speakers_from_the_data_list",
+        text: "Some moms in my playgroup swear that garlic oil in the ear works wonders.\n\nMany customers say it helps with restless sleep.\n\nSome obstetricians say they now reserve it for women who have not improved.",
+        hits: &[("garlic oil in the ear works wonders", false), ("it helps with restless sleep", false), ("they now reserve it", false)],
+        non_hits: &[],
+    },
+    Case {
+        name: "habitual_reports_will_tell_you_and_like_to_say",
+        text: "Most dentists will tell you that fluoride varnish prevents more cavities.\n\nAs pediatricians like to say, a cold lasts a week with treatment and seven days without.",
+        hits: &[("fluoride varnish prevents more cavities", false), ("a cold lasts a week", false)],
+        non_hits: &["Most dentists will"],
+    },
+    Case {
+        name: "parenthetical_speech_verb",
+        text: "Dr. Omar Haddad of Riverside General Hospital saw Milo twice.\n\nMeanwhile, he said, the main job is pain control.",
+        hits: &[("the main job is pain control", true)],
+        non_hits: &["Meanwhile"],
+    },
+    Case {
+        name: "suspect_worry_report_and_wrote_to_us",
+        text: "Some researchers suspect rebound happens because the course is short.\n\nSome doctors worry the findings will push patients toward stronger painkillers.\n\nSome people report a small weight gain on metoprolol.\n\nOne reader wrote to us that she was afraid to fill her prescription.",
+        hits: &[("rebound happens", false), ("push patients toward", false), ("a small weight gain", false), ("afraid to fill", false)],
+        non_hits: &[],
+    },
+    Case {
+        name: "a_surname_alone_is_the_person_introduced_before",
+        text: "“Rebound is real,” said Dr. Samuel Achterberg, an infectious-disease physician at Lakeshore General Hospital.\n\nPharmacist Gene Rocha says the bigger problem is interactions.\n\nAchterberg agreed. “Isolate again and rest,” he said.",
+        hits: &[("Rebound is real", true), ("Isolate again and rest", true)],
+        non_hits: &[],
+    },
+    Case {
+        name: "mood_may_is_not_a_report",
+        text: "Your doctor will explain the risks. Needless to say, it works.",
+        hits: &[],
+        non_hits: &[],
+    },
 ];
 
 fn contents(doc: &Doc) -> Vec<(&str, &Quote)> {

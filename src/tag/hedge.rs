@@ -125,8 +125,10 @@ impl HedgeTagger {
                 }
             }
         }
-        // Leftmost, then longest; drop anything overlapping a kept cue.
-        cands.sort_by(|a, b| a.span.start.cmp(&b.span.start).then(b.span.len().cmp(&a.span.len())));
+        // Leftmost, then longest, then most confident; drop anything overlapping a kept cue.
+        cands.sort_by(|a, b| {
+            a.span.start.cmp(&b.span.start).then(b.span.len().cmp(&a.span.len())).then(b.score.total_cmp(&a.score))
+        });
         let mut kept: Vec<CueMatch> = Vec::new();
         for c in cands {
             if c.span.is_empty() || kept.iter().any(|k| k.span.overlaps(c.span)) {

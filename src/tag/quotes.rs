@@ -256,6 +256,31 @@ fn person_mentions(text: &str) -> Vec<ByteSpan> {
         }
         out.push(span);
     }
+    // a surname alone after the full name ("Achterberg agreed.") mentions that person again
+    let surnames: Vec<(String, usize)> = out
+        .iter()
+        .filter_map(|m| {
+            let last = m.slice(text).split_whitespace().last()?.trim_end_matches("'s").trim_end_matches("’s");
+            (m.slice(text).split_whitespace().count() >= 2 && last.chars().count() > 2).then(|| (last.to_string(), m.end))
+        })
+        .collect();
+    if !surnames.is_empty() {
+        let mut names: Vec<&str> = surnames.iter().map(|(n, _)| n.as_str()).collect();
+        names.sort_unstable();
+        names.dedup();
+        let alternation = names.iter().map(|n| regex::escape(n)).collect::<Vec<_>>().join("|");
+        if let Ok(re) = regex::Regex::new(&format!(r"\b(?:{alternation})\b")) {
+            let first_full = |n: &str| surnames.iter().filter(|(s, _)| s == n).map(|(_, e)| *e).min();
+            let mut more: Vec<ByteSpan> = re
+                .find_iter(text)
+                .filter(|m| first_full(m.as_str()).is_some_and(|e| m.start() >= e))
+                .map(|m| ByteSpan::new(m.start(), m.end()))
+                .filter(|sp| !out.iter().any(|o| o.overlaps(*sp)))
+                .collect();
+            out.append(&mut more);
+            out.sort_by_key(|m| m.start);
+        }
+    }
     out
 }
 

@@ -56,7 +56,7 @@ const SKIP_BETWEEN: &[&str] = &[
     "do", "does", "did", "don't", "doesn't", "didn't", "haven't", "hasn't", "usually", "typically", "sometimes",
     "seem", "seems", "later",
     "first", "since", "then", "themselves", "overwhelmingly", "broadly", "largely", "only", "just", "really",
-    "tend", "tends",
+    "tend", "tends", "keep", "keeps", "kept",
 ];
 
 /// Modal verbs between speaker and verb make the cue hypothetical.
@@ -90,6 +90,13 @@ pub fn speaker_before(text: &str, floor: usize, verb_start: usize) -> Option<Byt
             break;
         }
         let lw = w.to_lowercase();
+        // "most dentists will tell you that …" and "as doctors like to say" report a habit
+        let habit = (lw == "will" && text[verb_start..].starts_with("tell you"))
+            || (lw == "to" && k >= 2 && matches!(ws[k - 2].1.to_lowercase().as_str(), "like" | "likes" | "love" | "loves"));
+        if habit {
+            k -= if lw == "to" { 2 } else { 1 };
+            continue;
+        }
         if MODALS.contains(&lw.as_str()) {
             return None; // "your doctor will explain", "a clinician may recommend": not a report
         }
@@ -375,7 +382,8 @@ fn cue_at(text: &str, sent: ByteSpan, cue: ByteSpan, class: VerbClass) -> Option
     // guards: "let's say", "needless to say", "to say", "I'd say"
     let before_lc = text[sent.start..cue.start].to_lowercase().replace('’', "'");
     let bt = before_lc.trim_end();
-    if bt.ends_with("let's") || bt.ends_with("lets") || bt.ends_with(" to") || bt == "to" || bt.ends_with("'d") {
+    let habit = ["like to", "likes to", "love to", "loves to"].iter().any(|h| bt.ends_with(h));
+    if bt.ends_with("let's") || bt.ends_with("lets") || ((bt.ends_with(" to") || bt == "to") && !habit) || bt.ends_with("'d") {
         return None;
     }
     if bt.ends_with("not all") || bt.ends_with("not every") {
@@ -386,7 +394,8 @@ fn cue_at(text: &str, sent: ByteSpan, cue: ByteSpan, class: VerbClass) -> Option
     let skip_words: &[&str] = match verb.as_str() {
         "point" | "points" | "pointed" => &["fingers at ", "fingers to ", "to ", "at ", "out that ", "out "],
         "hint" | "hints" | "hinted" => &["at ", "that "],
-        "tell" | "tells" => &["us that ", "me that ", "you that ", "them that ", "patients that "],
+        "tell" | "tells" => &["us that ", "me that ", "you that ", "them that ", "patients that ", "me ", "us ", "you "],
+        "wrote" | "writes" | "write" => &["to us that ", "to me that ", "in to say that ", "that "],
         "told" => &["us that ", "me that ", "us: ", "me: ", "us, ", "me, ", "us ", "me ", "him ", "her ", "them ", "reporters ", "how ", "patients that "],
         "reveals" | "revealed" | "reveal" => &["how ", "that "],
         _ => &["that "],
@@ -456,7 +465,7 @@ fn cue_at(text: &str, sent: ByteSpan, cue: ByteSpan, class: VerbClass) -> Option
     let first_word = rest_trim.split_whitespace().next().unwrap_or("").to_lowercase();
     let content_ok = !rest_trim.is_empty()
         && !rest.starts_with(['"', '“', ':', ',', '‘', '\'', '(', '—', '–', ';', ')', '”'])
-        && !NOT_CONTENT_START.contains(&first_word.trim_matches(|c: char| !c.is_alphanumeric()))
+        && (with_that || !NOT_CONTENT_START.contains(&first_word.trim_matches(|c: char| !c.is_alphanumeric())))
         && !rest_trim.contains('|');
     if let Some(sp) = speaker.filter(|sp| speaker_ok(*sp)) {
         let pre = text[sent.start..sp.start].to_lowercase();
@@ -478,6 +487,18 @@ fn cue_at(text: &str, sent: ByteSpan, cue: ByteSpan, class: VerbClass) -> Option
             let rest = text[content_start..sent.end].trim_end();
             let content = super::text::trim_span(text, ByteSpan::new(content_start, content_start + rest.len()), &['.', ' ']);
             if word_count(content.slice(text)) >= 2 {
+                return Some(Cue { speaker: sp, cue, content });
+            }
+        }
+        // "As doctors like to say, <content>" and "Meanwhile, he said, <content>": the words
+        // after the comma are reported
+        let opener = pre.trim().trim_end_matches(',').trim();
+        let short_opener = opener == "as" || (pre.trim_end().ends_with(',') && word_count(opener) <= 2 && !opener.is_empty());
+        if short_opener && rest_trim.starts_with(',') && skip == 0 && matches!(class, VerbClass::Speech | VerbClass::Finding) {
+            let from = text[cue.end..sent.end].find(',').map(|i| cue.end + i + 1)?;
+            let content = super::text::trim_span(text, ByteSpan::new(from, sent.end), &['.', ' ', ',']);
+            let first = content.slice(text).split_whitespace().next().unwrap_or("").to_lowercase();
+            if word_count(content.slice(text)) >= 3 && !content.slice(text).contains(['"', '“', '”']) && !NOT_CONTENT_START.contains(&first.as_str()) {
                 return Some(Cue { speaker: sp, cue, content });
             }
         }

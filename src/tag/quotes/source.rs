@@ -9,6 +9,7 @@
 
 use super::text::{is_capitalised, words};
 use crate::doc::{ByteSpan, SpeakerKind};
+use crate::rules::{PROFESSIONS, SPEAKER_GROUPS, SPEAKER_ROLES, STUDY_HEADS};
 use once_cell::sync::Lazy;
 use regex::Regex;
 use std::collections::HashMap;
@@ -51,40 +52,6 @@ const KNOWN_SOURCES: &[&str] = &[
 
 /// Journals a study may be published in.
 const JOURNALS: &[&str] = &["Lancet", "JAMA", "NEJM", "BMJ", "New England Journal", "Nature", "Journal", "PLOS", "Cochrane", "Pediatrics", "Annals"];
-
-/// Vague authorities: nobody in particular.
-const VAGUE_HEADS: &[&str] = &[
-    "experts", "expert", "studies", "study", "research", "researchers", "scientists", "doctors", "physicians",
-    "clinicians", "trials", "trial", "evidence", "data", "analyses", "analysis", "reports", "surveys", "reviews",
-    "review", "specialists", "critics", "fans", "proponents", "advocates", "supporters", "skeptics", "sceptics",
-    "people", "users", "patients", "many", "some", "others", "most", "few", "several", "authorities", "officials",
-    "investigators", "experiments", "findings", "literature", "science", "professionals", "practitioners",
-    "providers", "sources", "source", "consensus", "work", "meta-analysis", "meta-analyses", "papers", "paper",
-    "scientist", "researcher", "reviewers", "commentators", "observers", "insiders", "parents", "nutritionists",
-    "dietitians", "pharmacists", "nurses", "psychiatrists", "neurologists", "cardiologists", "dermatologists",
-    "pulmonologists", "gastroenterologists", "rheumatologists", "endocrinologists", "pediatricians", "paediatricians",
-    "therapists", "health", "medicine", "anecdotes", "testimonials", "posts", "post", "articles", "article",
-    "websites", "website", "proof", "results",
-];
-
-/// Singular people described by role or relation ("my GP", "the shop's owner").
-const PERSON_ROLES: &[&str] = &[
-    "doctor", "gp", "derm", "dermatologist", "neurologist", "pharmacist", "nurse", "psychiatrist", "cardiologist",
-    "physician", "specialist", "rheumatologist", "gastro", "gastroenterologist", "allergist", "therapist",
-    "surgeon", "dentist", "vet", "midwife", "mom", "mum", "mother", "dad", "father", "uncle", "aunt", "sister",
-    "brother", "friend", "roommate", "colleague", "owner", "host", "spokesperson", "spokeswoman", "spokesman",
-    "coach", "trainer", "someone", "somebody", "person", "patient", "woman", "man", "reader", "user", "customer",
-    "cousin", "grandmother", "grandma", "husband", "wife", "partner", "boss", "neighbor", "neighbour", "naturopath",
-    "chiropractor", "herbalist", "influencer", "blogger", "guru", "mum-of-two", "mom-of-two", "endocrinologist",
-    "pediatrician", "paediatrician", "oncologist", "urologist", "gynecologist", "obgyn", "psychologist", "counselor",
-    "practitioner", "clinician", "worker", "official", "author", "authors", "researchers", "investigators",
-];
-
-/// Study-like nouns: an anaphoric "the study"/"the authors" points back at a named study.
-const STUDY_HEADS: &[&str] = &[
-    "study", "trial", "analysis", "review", "meta-analysis", "authors", "researchers", "investigators", "report",
-    "paper", "survey",
-];
 
 /// Titles that mark a person but are not themselves checkable.
 const TITLES: &[&str] = &["dr", "dr.", "prof", "prof.", "professor", "mr", "mr.", "mrs", "mrs.", "ms", "ms.", "mx", "mx."];
@@ -139,8 +106,9 @@ pub struct Memory {
 static RELATION_PHRASE: Lazy<Regex> = Lazy::new(|| {
     Regex::new(r"(?i)\b(?:his|her|my|their|our)\s+(?:\w+\s+)?(?:wife|husband|partner|daughter|son|mother|father|mom|mum|dad|sister|brother|friend|grandmother|grandfather|aunt|uncle|cousin|niece|nephew)\b").unwrap()
 });
-/// Two or three capitalised words: a full name candidate for [`Memory::knows_surname`].
-static FULL_NAME: Lazy<Regex> = Lazy::new(|| Regex::new(r"\b[A-Z][a-z]+(?:\s+[A-Z]\.)?\s+([A-Z][a-z][\w'’-]*)\b").unwrap());
+/// A run of capitalised words: its last is a surname for [`Memory::knows_surname`].
+static FULL_NAME: Lazy<Regex> =
+    Lazy::new(|| Regex::new(r"\b[A-Z][a-z]+(?:\s+[A-Z]\.)?(?:\s+[A-Z][a-z][\w-]*)*\s+([A-Z][a-z][\w-]*)\b").unwrap());
 /// "<profession> <Name>": "Quit coach Brenda Hale", "Celebrity aesthetician Dr. Vivienne Roux".
 static PROFESSION_NAME: Lazy<Regex> = Lazy::new(|| {
     let forms: Vec<String> = crate::rules::PROFESSIONS.forms.iter().map(|f| regex::escape(f)).collect();
@@ -270,7 +238,7 @@ pub fn is_document_head(head: &str) -> bool {
 
 /// Is `head` a known speaker head (vague authority, person role or study noun)?
 pub fn is_known_head(head: &str) -> bool {
-    VAGUE_HEADS.contains(&head) || PERSON_ROLES.contains(&head) || STUDY_HEADS.contains(&head)
+    SPEAKER_GROUPS.contains(head) || SPEAKER_ROLES.contains(head) || STUDY_HEADS.contains(head) || PROFESSIONS.contains(head)
 }
 
 /// Text from `start` to the end of its sentence (abbreviations such as "St." do not end it), at
@@ -577,14 +545,14 @@ pub fn assess(speaker: &str, memory: &Memory, pos: usize) -> Assessment {
     }
     // "one Reddit user", "a Facebook commenter": a name right before a role head is a platform
     if let Some((name, false)) = &person {
-        if PERSON_ROLES.contains(&head.as_str()) && lower.contains(&format!("{} {head}", name.to_lowercase())) {
+        if SPEAKER_ROLES.contains(&head) && lower.contains(&format!("{} {head}", name.to_lowercase())) {
             person = None;
         }
     }
     if person.as_ref().is_some_and(|(n, _)| ["Anonymous", "Anon", "Unknown", "Guest"].contains(&n.as_str())) {
         return Assessment::new(SpeakerKind::Vague, false, "anonymous speaker");
     }
-    let role_or_person = PERSON_ROLES.contains(&head.as_str()) || person.is_some();
+    let role_or_person = SPEAKER_ROLES.contains(&head) || person.is_some();
     if let Some((name, titled)) = &person {
         // affiliation inside the speaker phrase (appositive), or remembered from earlier
         let after_name = s.find(name.as_str()).map(|i| &s[i + name.len()..]).unwrap_or("");
@@ -624,7 +592,7 @@ pub fn assess(speaker: &str, memory: &Memory, pos: usize) -> Assessment {
         return Assessment::new(SpeakerKind::Person, true, format!("named participant speaking for themselves: {name}"));
     }
     if let Some(org) = find_org(s) {
-        let kind = if lower.contains("journal") || lower.contains("published") || STUDY_HEADS.contains(&head.as_str()) {
+        let kind = if lower.contains("journal") || lower.contains("published") || STUDY_HEADS.contains(&head) {
             SpeakerKind::Publication
         } else {
             SpeakerKind::Organisation
@@ -639,7 +607,7 @@ pub fn assess(speaker: &str, memory: &Memory, pos: usize) -> Assessment {
     let first = lower.split_whitespace().next().unwrap_or("");
     let indefinite_plural = head.ends_with('s') && head != "analysis" && head != "authors" && head != "researchers"
         && head != "investigators";
-    if STUDY_HEADS.contains(&head.as_str()) && !indefinite_plural
+    if STUDY_HEADS.contains(&head) && !indefinite_plural
         && !lower.split_whitespace().any(|w| is_demonym(w) || matches!(w, "one" | "some" | "small" | "few" | "my" | "i"))
         && (matches!(first, "the" | "a" | "this" | "that" | "their" | "its") || lower.split_whitespace().count() <= 2)
     {
