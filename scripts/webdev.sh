@@ -6,7 +6,7 @@
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 shared="$root/../shared"
-bin="$root/target/release/healthclaims"
+bin="${BIN:-$root/target/release/healthclaims}"
 model="${1:-$root/models/healthclaims-minilm}"; shift || true
 [ "${1:-}" = "--" ] && shift
 tmp="$(mktemp -d)"; trap 'rm -rf "$tmp"' EXIT

@@ -256,6 +256,16 @@ fn the_pair_head_ships_and_finds_several_and_negated_claims() {
     assert!(c.iter().all(|x| x.1.is_empty()), "{c:?}");
     let (d, c) = claims("You may take the tablet with or without food.");
     assert!(c.is_empty() && !d.sentences[0].hedged, "{c:?}");
+    // a question asserts nothing
+    let (d, c) = claims("Lamictal is an epilepsy drug. Can it prevent migraine?");
+    assert!(d.claims.iter().all(|k| k.sentence != 1), "{c:?}");
+    assert_eq!(d.sentences[1].claim, ClaimStrength::None);
+    // an anaphor stands for one drug: one claim per condition, whatever its antecedents
+    let (d, _) = claims("Claritin is the brand name for loratadine, an antihistamine. It relieves sneezing and a runny nose.");
+    for cond in ["sneezing", "runny nose"] {
+        let n = d.claims.iter().filter(|k| k.sentence == 1 && k.condition.is_some_and(|c| d.entities[c].span.slice(&d.text) == cond)).count();
+        assert!(n <= 1, "{cond}: {n} claims");
+    }
 }
 
 #[test]

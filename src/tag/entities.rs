@@ -1173,6 +1173,13 @@ fn symptom_rules(s: &str, toks: &[Tok], out: &mut Vec<Candidate>) {
         };
         let mut end = None;
         match w {
+            // "a cold", "her cold", "the common cold" (not "cold water", "cold sores")
+            "cold" if k > 0
+                && COLD_BEFORE.contains(&toks[k - 1].low.as_str())
+                && next(k).is_none_or(|n| !COLD_NOT_BEFORE.contains(&n.low.as_str())) =>
+            {
+                end = Some(t.span.end)
+            }
             "trouble" | "difficulty" | "difficulties" | "problems" => {
                 if let Some(n) = next(k) {
                     match n.low.as_str() {
@@ -1275,6 +1282,19 @@ fn symptom_rules(s: &str, toks: &[Tok], out: &mut Vec<Candidate>) {
         }
     }
 }
+
+/// Words before "cold" that make it the illness ("a cold", "her cold", "a head cold").
+const COLD_BEFORE: &[&str] = &["a", "the", "your", "my", "her", "his", "their", "our", "common", "head", "chest", "bad", "nasty", "single"];
+
+/// Words after "cold" that make it a temperature, a sore or a product ("a cold compress").
+const COLD_NOT_BEFORE: &[&str] = &[
+    "sore", "sores", "water", "turkey", "hands", "feet", "compress", "compresses", "weather", "temperature",
+    "temperatures", "air", "shower", "showers", "pack", "packs", "drink", "drinks", "brew", "exposure", "spell",
+    "snap", "front", "day", "days", "night", "nights", "room", "storage", "medicine", "medicines", "pill", "pills",
+    "product", "products", "remedy", "remedies", "plunge", "therapy", "chain", "war", "case", "call", "calls",
+    "fusion", "light", "climate", "season", "winter", "morning", "milk", "soda", "tea", "bath", "baths", "sweat",
+    "sweats",
+];
 
 /// Two-word symptoms: first word, `|`-separated second words.
 const PAIRED_SYMPTOMS: &[(&str, &str)] = &[

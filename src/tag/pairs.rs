@@ -88,13 +88,18 @@ pub fn antecedents(doc: &Doc, i: usize, main_drug: &dyn Fn() -> Option<usize>) -
     let s = doc.sentences[i].span;
     let text = s.slice(&doc.text);
     let inside = |a: usize, b: usize| doc.entities_in(i).any(|k| doc.entities[k].span.overlaps(ByteSpan::new(a, b)));
-    let Some((a, b)) = ANAPHORS.find_iter(text).map(|(a, b)| (a + s.start, b + s.start)).find(|&(a, b)| !inside(a, b)) else {
+    // the first anaphor; a plural pronoun ("they", "them": often people) only when there is
+    // no other
+    let found: Vec<(usize, usize)> =
+        ANAPHORS.find_iter(text).map(|(a, b)| (a + s.start, b + s.start)).filter(|&(a, b)| !inside(a, b)).collect();
+    let plural = |&(a, b): &(usize, usize)| matches!(doc.text[a..b].to_lowercase().as_str(), "they" | "them");
+    let Some(&(a, b)) = found.iter().find(|x| !plural(x)).or(found.first()) else {
         return Vec::new();
     };
     let anaphor = ByteSpan::new(a, b);
     let noun = anaphor.slice(&doc.text).rsplit(' ').next().unwrap_or("").to_lowercase();
     let noun = noun.trim_end_matches('s');
-    let generic = noun.len() < 3 || ["it", "its", "it's", "it’s"].contains(&noun);
+    let generic = noun.len() < 3 || ["it", "its", "it's", "it’s", "they", "them"].contains(&noun);
     let ends_in_noun = |k: usize| {
         let t = doc.entities[k].span.slice(&doc.text).to_lowercase();
         !generic && t.contains(' ') && t.trim_end_matches('s').ends_with(noun)
@@ -112,7 +117,7 @@ pub fn antecedents(doc: &Doc, i: usize, main_drug: &dyn Fn() -> Option<usize>) -
     };
     let recent: Vec<usize> = doc
         .entities_in_sentences(i.saturating_sub(ANAPHOR_REACH), i + 1)
-        .filter(|&k| doc.entities[k].label == EntityLabel::Drug && doc.entities[k].span.end <= a)
+        .filter(|&k| doc.entities[k].label == EntityLabel::Drug && doc.entities[k].span.end <= a && !is_description(doc, k))
         .collect();
     let mut distinct = 0;
     for &k in recent.iter().rev() {
@@ -137,6 +142,26 @@ pub fn antecedents(doc: &Doc, i: usize, main_drug: &dyn Fn() -> Option<usize>) -
         }
     }
     out
+}
+
+/// What joins a drug to a description of it right after ("Eliquis (apixaban)", "loratadine, a
+/// second-generation antihistamine", "Carprofen is a non-steroidal anti-inflammatory drug").
+static DESCRIPTION_GAP: once_cell::sync::Lazy<regex::Regex> = once_cell::sync::Lazy::new(|| {
+    regex::Regex::new(r"(?i)^\s*(?:\(|,\s*(?:a|an|the|also|or)\s|(?:\)\s*)?(?:is|are|was|were)\s+(?:a|an|the|one of the)\s)[^;.:]*$")
+        .unwrap_or_else(|e| panic!("description pattern: {e}"))
+});
+
+/// Whether DRUG entity `k` describes the drug named just before it in its sentence (a class,
+/// a generic or brand name in parentheses): the same drug, not another antecedent.
+fn is_description(doc: &Doc, k: usize) -> bool {
+    let e = &doc.entities[k];
+    let Some(i) = doc.sentence_at(e.span.start) else { return false };
+    let Some(j) = doc.entities_in(i).filter(|&j| doc.entities[j].label == EntityLabel::Drug && doc.entities[j].span.end <= e.span.start).last()
+    else {
+        return false;
+    };
+    let gap = doc.text.get(doc.entities[j].span.end..e.span.start).unwrap_or("");
+    gap.split_whitespace().count() <= 10 && DESCRIPTION_GAP.is_match(gap)
 }
 
 /// The candidate pairs of sentence `i`, in text order of their drug then condition.
@@ -488,6 +513,44 @@ mod tests {
         assert_eq!(c[0].drug, 0);
         assert_eq!(c[0].mention.map(|m| m.slice(&d.text)), Some("It"));
         assert!(candidates(&d, 0, &|| None).is_empty(), "no condition, no candidate");
+    }
+
+    #[test]
+    fn a_description_of_a_drug_is_not_another_antecedent() {
+        // "Eliquis (apixaban) is an anticoagulant. It prevents strokes.": "it" is Eliquis, not
+        // the class or the generic name that describe it
+        let text = "Eliquis (apixaban) is an anticoagulant. It prevents strokes.";
+        let mut d = doc_with(text, &[("Eliquis", EntityLabel::Drug), ("apixaban", EntityLabel::Drug), ("anticoagulant", EntityLabel::Drug), ("strokes", EntityLabel::Condition)]);
+        let cut = text.find(" It").unwrap();
+        d.sentences = vec![Sentence::new(ByteSpan::new(0, cut), SentenceKind::Prose), Sentence::new(ByteSpan::new(cut + 1, text.len()), SentenceKind::Prose)];
+        d.entities[3].sentence = 1;
+        let drugs: Vec<&str> = antecedents(&d, 1, &|| None).iter().map(|a| d.entities[a.drug].span.slice(&d.text)).collect();
+        assert_eq!(drugs, vec!["Eliquis"]);
+        // two drugs side by side are both antecedents
+        let text = "Eliquis and warfarin thin the blood. It prevents strokes.";
+        let mut d = doc_with(text, &[("Eliquis", EntityLabel::Drug), ("warfarin", EntityLabel::Drug), ("strokes", EntityLabel::Condition)]);
+        let cut = text.find(" It").unwrap();
+        d.sentences = vec![Sentence::new(ByteSpan::new(0, cut), SentenceKind::Prose), Sentence::new(ByteSpan::new(cut + 1, text.len()), SentenceKind::Prose)];
+        d.entities[2].sentence = 1;
+        let drugs: Vec<&str> = antecedents(&d, 1, &|| None).iter().map(|a| d.entities[a.drug].span.slice(&d.text)).collect();
+        assert_eq!(drugs, vec!["warfarin", "Eliquis"]);
+    }
+
+    #[test]
+    fn a_plural_pronoun_is_the_anaphor_only_when_there_is_no_other() {
+        let text = "Statins are cheap. They say it lowers cholesterol.";
+        let mut d = doc_with(text, &[("Statins", EntityLabel::Drug), ("cholesterol", EntityLabel::Condition)]);
+        let cut = text.find(" They").unwrap();
+        d.sentences = vec![Sentence::new(ByteSpan::new(0, cut), SentenceKind::Prose), Sentence::new(ByteSpan::new(cut + 1, text.len()), SentenceKind::Prose)];
+        d.entities[1].sentence = 1;
+        let a = antecedents(&d, 1, &|| None);
+        assert_eq!(a[0].anaphor.slice(&d.text), "it");
+        let text = "Statins are cheap. They lower cholesterol.";
+        let mut d = doc_with(text, &[("Statins", EntityLabel::Drug), ("cholesterol", EntityLabel::Condition)]);
+        let cut = text.find(" They").unwrap();
+        d.sentences = vec![Sentence::new(ByteSpan::new(0, cut), SentenceKind::Prose), Sentence::new(ByteSpan::new(cut + 1, text.len()), SentenceKind::Prose)];
+        d.entities[1].sentence = 1;
+        assert_eq!(antecedents(&d, 1, &|| None)[0].anaphor.slice(&d.text), "They");
     }
 
     #[test]

@@ -104,7 +104,7 @@ pub struct Memory {
 
 /// "his wife, Marisa", "my sister Jo": a person identified by relation to someone in the story.
 static RELATION_PHRASE: Lazy<Regex> = Lazy::new(|| {
-    Regex::new(r"(?i)\b(?:his|her|my|their|our)\s+(?:\w+\s+)?(?:wife|husband|partner|daughter|son|mother|father|mom|mum|dad|sister|brother|friend|grandmother|grandfather|aunt|uncle|cousin|niece|nephew)\b").unwrap()
+    Regex::new(r"(?i)\b(?:his|her|my|their|our)\s+(?:\w+\s+)?(?:wife|husband|partner|daughter|son|mother|father|mom|mum|dad|sister|brother|friend|grandmother|grandfather|aunt|uncle|cousin|niece|nephew|buddy|pal|neighbou?r|coworker|co-worker|colleague|roommate|flatmate)\b").unwrap()
 });
 /// A run of capitalised words: its last is a surname for [`Memory::knows_surname`].
 static FULL_NAME: Lazy<Regex> =
@@ -482,7 +482,10 @@ pub fn person_name(s: &str) -> Option<(String, bool)> {
 /// The head noun of a speaker phrase: its last word before any "of/in/from/published/…" tail.
 pub fn head_word(s: &str) -> String {
     let lower = s.to_lowercase();
-    let cut = [" of ", " in ", " from ", " published ", " on ", " with ", " at ", " who ", " that ", " shared ", " by ", " since ", " i ", " involving ", " for "]
+    let cut = [
+        " of ", " in ", " from ", " published ", " on ", " with ", " at ", " who ", " that ", " shared ", " by ", " since ",
+        " i ", " involving ", " for ", ", which ", " which ",
+    ]
         .iter()
         .filter_map(|p| lower.find(p))
         .min()
@@ -560,6 +563,13 @@ pub fn assess(speaker: &str, memory: &Memory, pos: usize) -> Assessment {
         if let Some(aff) = affiliation(after_name).or_else(|| org_before_role(before_name)) {
             return Assessment::new(SpeakerKind::Person, true, format!("speaker has a checkable affiliation: {aff}"));
         }
+        // "our founder, Dr. Vanessa Kline", "Our chief wellness officer, Dana Whitcombe": staff of
+        // the publisher, who answers for them
+        if let Some(role) = before_name.trim().trim_end_matches(',').trim().strip_prefix("our ").or_else(|| before_name.trim().strip_prefix("Our ")) {
+            if !role.trim().is_empty() && !RELATION_PHRASE.is_match(before_name) {
+                return Assessment::new(SpeakerKind::Person, true, format!("speaker works for the publisher: our {}", role.trim().trim_end_matches(',')));
+            }
+        }
         if let Some(aff) = memory.affiliation_of(name, pos) {
             return Assessment::new(
                 SpeakerKind::Person,
@@ -598,6 +608,19 @@ pub fn assess(speaker: &str, memory: &Memory, pos: usize) -> Assessment {
             SpeakerKind::Organisation
         };
         return Assessment::new(kind, true, format!("named source: {org}"));
+    }
+    // a study or trial with a name ("the ETAC study", "the EMPACT-MI trial", "the Kestrel Valley
+    // trial"): a reader can look it up
+    if STUDY_HEADS.contains(&head) {
+        let before_head = lower.find(&head).map(|i| &s[..i]).unwrap_or("");
+        let named = words(before_head, 0).iter().enumerate().any(|(k, (_, w))| {
+            let acronym = w.len() >= 3 && w.chars().filter(|c| c.is_alphabetic()).all(|c| c.is_uppercase());
+            let proper = k > 0 && w.chars().next().is_some_and(char::is_uppercase) && !is_demonym(w);
+            acronym || proper
+        });
+        if named {
+            return Assessment::new(SpeakerKind::Publication, true, format!("names a study: {}", s));
+        }
     }
     // documents: "the label", "the drug's prescribing information"
     if is_document_head(&head) && (lower.starts_with("the ") || lower.contains("'s ") || lower.contains("’s ")) {
