@@ -303,6 +303,16 @@ impl Doc {
         self.entities_in_sentences(i, i + 1)
     }
 
+    /// Hedge cues of sentence `i`. The hedge stage writes cues sentence by sentence, so they are
+    /// sorted by sentence and this is a binary search (a scan of every cue per sentence made a
+    /// long hedged article quadratic).
+    pub fn hedges_in(&self, i: usize) -> &[HedgeCue] {
+        debug_assert!(self.hedges.windows(2).all(|w| w[0].sentence <= w[1].sentence), "hedges must be sorted by sentence");
+        let a = self.hedges.partition_point(|h| h.sentence < i);
+        let b = self.hedges.partition_point(|h| h.sentence <= i);
+        &self.hedges[a..b]
+    }
+
     /// Entities inside sentences `lo..hi` (indices into `entities`), by binary search.
     pub fn entities_in_sentences(&self, lo: usize, hi: usize) -> impl Iterator<Item = usize> + '_ {
         debug_assert!(self.entities.windows(2).all(|w| w[0].span.start <= w[1].span.start), "entities must be sorted");
