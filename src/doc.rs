@@ -279,6 +279,27 @@ pub struct Doc {
     pub content_hash: String,
     /// The transformer's predictions, one per sentence, when the model component ran.
     pub model: Option<Vec<ModelSentence>>,
+    /// Wall time this article has spent in the stages, against its limit.
+    pub budget: Budget,
+}
+
+/// An article's time budget (`--max-seconds`): the pipeline charges each stage's time to it
+/// and checks it before the next stage, so one pathological article ends as an error record
+/// instead of holding up the batch through every later stage.
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub struct Budget {
+    /// `None`: no limit.
+    pub limit: Option<std::time::Duration>,
+    pub spent: std::time::Duration,
+}
+
+impl Budget {
+    pub fn charge(&mut self, d: std::time::Duration) {
+        self.spent += d;
+    }
+    pub fn exceeded(&self) -> bool {
+        self.limit.is_some_and(|l| self.spent > l)
+    }
 }
 
 impl Doc {
