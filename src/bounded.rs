@@ -28,7 +28,11 @@ pub fn read_to_end<R: Read>(reader: R, limit: usize, buf: &mut Vec<u8>) -> std::
 
 /// Read one line (through its `\n`, kept) into `buf`, keeping at most `limit` bytes of it; a
 /// longer line is read to its end and dropped. `Ok(None)` at end of input.
-pub fn read_line<R: BufRead>(reader: &mut R, limit: usize, buf: &mut Vec<u8>) -> std::io::Result<Option<Got>> {
+pub fn read_line<R: BufRead>(
+    reader: &mut R,
+    limit: usize,
+    buf: &mut Vec<u8>,
+) -> std::io::Result<Option<Got>> {
     buf.clear();
     let mut over = false;
     let mut any = false;

@@ -196,7 +196,8 @@ pub fn clean(raw: &RawArticle) -> Result<Cleaned, ArticleError> {
     let (text, align) = if is_html {
         let (src, flattened) = limit_nesting(&decoded.text);
         if flattened > 0 {
-            warnings.push(format!("HTML nested deeper than {MAX_HTML_DEPTH} elements: {flattened} deeper tags ignored"));
+            let (n, k) = (MAX_HTML_DEPTH, flattened);
+            warnings.push(format!("HTML nested deeper than {n} elements: {k} deeper tags ignored"));
         }
         let h = html_to_text(&src);
         meta = h.meta;
@@ -821,13 +822,14 @@ const MAX_HTML_DEPTH: usize = 256;
 /// Elements whose end is implied by a sibling (`<p>`, `<li>`, table cells, …) or that are void
 /// (`<br>`, `<img>`): they do not nest, so they do not count towards the depth.
 const NON_NESTING_TAGS: &[&str] = &[
-    "p", "li", "dt", "dd", "tr", "td", "th", "option", "optgroup", "rb", "rt", "rp", "tbody", "thead",
-    "tfoot", "colgroup", "caption", "html", "head", "body", "area", "base", "br", "col", "embed",
-    "hr", "img", "input", "link", "meta", "param", "source", "track", "wbr",
+    "p", "li", "dt", "dd", "tr", "td", "th", "option", "optgroup", "rb", "rt", "rp", "tbody",
+    "thead", "tfoot", "colgroup", "caption", "html", "head", "body", "area", "base", "br", "col",
+    "embed", "hr", "img", "input", "link", "meta", "param", "source", "track", "wbr",
 ];
 
 /// Elements whose content is raw text: a `<` inside them is not a tag.
-const RAW_TEXT_TAGS: &[&str] = &["script", "style", "textarea", "title", "xmp", "iframe", "noembed", "noframes", "plaintext"];
+const RAW_TEXT_TAGS: &[&str] =
+    &["script", "style", "textarea", "title", "xmp", "iframe", "noembed", "noframes", "plaintext"];
 
 /// Flatten HTML nested deeper than [`MAX_HTML_DEPTH`] before parsing, in one pass: a start tag
 /// past the depth is replaced by spaces of its own length (so every byte offset, and with it the
@@ -837,7 +839,8 @@ const RAW_TEXT_TAGS: &[&str] = &["script", "style", "textarea", "title", "xmp", 
 fn limit_nesting(src: &str) -> (std::borrow::Cow<'_, str>, usize) {
     let b = src.as_bytes();
     let find = |from: usize, needle: &[u8]| -> Option<usize> {
-        b.get(from..)?.windows(needle.len()).position(|w| w.eq_ignore_ascii_case(needle)).map(|i| from + i)
+        let at = b.get(from..)?.windows(needle.len()).position(|w| w.eq_ignore_ascii_case(needle));
+        at.map(|i| from + i)
     };
     let (mut depth, mut over, mut flattened) = (0usize, 0usize, 0usize);
     let mut blank: Vec<(usize, usize)> = Vec::new();
@@ -903,7 +906,8 @@ fn limit_nesting(src: &str) -> (std::borrow::Cow<'_, str>, usize) {
     }
     // Each blanked range runs from a `<` to after a `>` (or the end): whole characters, so the
     // text is still UTF-8 (the lossy path is never taken).
-    let text = String::from_utf8(bytes).unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned());
+    let text = String::from_utf8(bytes)
+        .unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned());
     (std::borrow::Cow::Owned(text), flattened)
 }
 
@@ -1336,16 +1340,21 @@ mod tests {
 
     #[test]
     fn issue18_deep_nesting_is_flattened_offsets_kept() {
-        let page = format!("<html><body>{}<p>Aspirin may help.</p></body></html>", "<div><span><b>".repeat(1000));
+        let deep = "<div><span><b>".repeat(1000);
+        let page = format!("<html><body>{deep}<p>Aspirin may help.</p></body></html>");
         let (flat, n) = limit_nesting(&page);
         assert_eq!(flat.len(), page.len(), "same byte length: the alignment holds");
         assert_eq!(n, 3000 - MAX_HTML_DEPTH);
         assert!(flat.contains("<p>Aspirin may help.</p>"));
         // Shallow pages, comments, scripts, quoted `>` and void or self-closing tags are untouched.
-        let shallow = r#"<!-- <div><div> --><script>if (a<b) "<div>"</script><a title="x>y">t</a><br><img/><p>x<p>y"#;
+        let shallow = concat!(
+            r#"<!-- <div><div> --><script>if (a<b) "<div>"</script>"#,
+            r#"<a title="x>y">t</a><br><img/><p>x<p>y"#
+        );
         let shallow = shallow.to_string() + &"<p>z".repeat(10_000);
         assert!(matches!(limit_nesting(&shallow), (std::borrow::Cow::Borrowed(_), 0)));
-        let raw = RawArticle::new("d".into(), "d".into(), Format::Html, page.into_bytes(), Meta::default());
+        let bytes = page.into_bytes();
+        let raw = RawArticle::new("d".into(), "d".into(), Format::Html, bytes, Meta::default());
         let c = clean(&raw).unwrap();
         assert!(c.text.contains("Aspirin may help."), "{}", c.text);
         assert!(c.warnings.iter().any(|w| w.contains("nested deeper")), "{:?}", c.warnings);

@@ -277,7 +277,11 @@ pub struct AnnotateArgs {
 
     /// Seconds an article may spend in the stages; one past it gets an error record instead of
     /// the next stage (checked between stages; 0 = no limit)
-    #[arg(long, default_value_t = crate::pipeline::MAX_ARTICLE_TIME.as_secs_f64(), value_name = "S")]
+    #[arg(
+        long,
+        value_name = "S",
+        default_value_t = crate::pipeline::MAX_ARTICLE_TIME.as_secs_f64()
+    )]
     pub max_seconds: f64,
 
     /// Model folder [default: $HEALTHCLAIMS_MODEL, else the shipped models/healthclaims-minilm]
@@ -324,7 +328,8 @@ impl AnnotateArgs {
             check_output(out, &units)?;
         }
         let threads = if self.threads > cores() {
-            eprintln!("healthclaims: -j {} is more than the {} cores: using {} workers", self.threads, cores(), cores());
+            let (j, n) = (self.threads, cores());
+            eprintln!("healthclaims: -j {j} is more than the {n} cores: using {n} workers");
             cores()
         } else {
             self.threads
@@ -339,7 +344,12 @@ impl AnnotateArgs {
             units,
             destination,
             resume: self.resume,
-            run: RunConfig { threads, progress: ProgressMode::detect(self.quiet), chunk_size: 64, total },
+            run: RunConfig {
+                threads,
+                progress: ProgressMode::detect(self.quiet),
+                chunk_size: 64,
+                total,
+            },
             pipeline: PipelineConfig {
                 max_article_bytes: self.max_bytes,
                 max_article_time: article_time(self.max_seconds)?,
@@ -371,7 +381,8 @@ fn check_output(out: &std::path::Path, units: &[ingest::Unit]) -> Result<()> {
             ingest::Unit::NotRegular(_) => continue,
         };
         if same {
-            anyhow::bail!("output {} is also an input ({name}): choose another output file", out.display());
+            let out = out.display();
+            anyhow::bail!("output {out} is also an input ({name}): choose another output file");
         }
     }
     Ok(())
@@ -505,7 +516,8 @@ fn report(cfg: crate::report::ReportConfig) -> Result<ExitCode> {
     }
     if agg.implausible_dates > 0 {
         let years = crate::report::aggregate::PLAUSIBLE_YEARS;
-        let examples: Vec<String> = agg.bad_dates.iter().take(3).map(|(id, d)| format!("{id}: {d}")).collect();
+        let examples: Vec<String> =
+            agg.bad_dates.iter().take(3).map(|(id, d)| format!("{id}: {d}")).collect();
         eprintln!(
             "healthclaims: warning: {} articles dated outside {}-{} counted as undated ({})",
             agg.implausible_dates,

@@ -328,7 +328,10 @@ impl Doc {
     /// sorted by sentence and this is a binary search (a scan of every cue per sentence made a
     /// long hedged article quadratic).
     pub fn hedges_in(&self, i: usize) -> &[HedgeCue] {
-        debug_assert!(self.hedges.windows(2).all(|w| w[0].sentence <= w[1].sentence), "hedges must be sorted by sentence");
+        debug_assert!(
+            self.hedges.windows(2).all(|w| w[0].sentence <= w[1].sentence),
+            "hedges must be sorted by sentence"
+        );
         let a = self.hedges.partition_point(|h| h.sentence < i);
         let b = self.hedges.partition_point(|h| h.sentence <= i);
         &self.hedges[a..b]

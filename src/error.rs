@@ -23,7 +23,9 @@ pub enum ArticleError {
     Json { line: usize, message: String },
     #[error("JSONL line {line}: {message}")]
     Field { line: usize, message: String },
-    #[error("time budget exceeded: {spent:.2?} spent before '{stage}' (limit {limit:?}, --max-seconds)")]
+    #[error(
+        "time budget exceeded: {spent:.2?} spent before '{stage}' (limit {limit:?}, --max-seconds)"
+    )]
     OverBudget { stage: &'static str, spent: std::time::Duration, limit: std::time::Duration },
     #[error("component '{component}' failed: {message}")]
     Component { component: &'static str, message: String },

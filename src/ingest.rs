@@ -210,14 +210,22 @@ pub enum FileKind {
 pub fn read(units: Vec<Unit>, max_bytes: usize) -> impl Iterator<Item = Item> {
     units.into_iter().flat_map(move |u| -> Box<dyn Iterator<Item = Item>> {
         match u {
-            Unit::Stdin => Box::new(jsonl_lines(std::io::stdin().lock(), "-".to_string(), max_bytes)),
+            Unit::Stdin => {
+                Box::new(jsonl_lines(std::io::stdin().lock(), "-".to_string(), max_bytes))
+            }
             Unit::NotRegular(p) => {
-                let e = std::io::Error::other("not a regular file (a FIFO, device or socket): a folder walk or glob reads regular files only; name it to read it as a stream");
+                let e = std::io::Error::other(
+                    "not a regular file (a FIFO, device or socket): a folder walk or glob reads \
+                     regular files only; name it to read it as a stream",
+                );
                 Box::new(std::iter::once(Err(read_failed(&p, e))))
             }
             Unit::File(p) => match format_of(&p) {
                 Some(FileKind::Jsonl) if !p.is_dir() => match std::fs::File::open(&p) {
-                    Ok(f) => Box::new(jsonl_lines(std::io::BufReader::new(f), p.display().to_string(), max_bytes)),
+                    Ok(f) => {
+                        let name = p.display().to_string();
+                        Box::new(jsonl_lines(std::io::BufReader::new(f), name, max_bytes))
+                    }
                     Err(e) => Box::new(std::iter::once(Err(read_failed(&p, e)))),
                 },
                 kind => Box::new(std::iter::once(read_file(&p, kind, max_bytes))),
@@ -260,7 +268,10 @@ fn read_file(p: &Path, kind: Option<FileKind>, max_bytes: usize) -> Item {
     }
     let mut bytes = Vec::new();
     match bounded::read_to_end(file, max_bytes, &mut bytes) {
-        Ok(bounded::Got::All) => Ok(RawArticle::new(file_id(p), p.display().to_string(), format, bytes, Meta::default())),
+        Ok(bounded::Got::All) => {
+            let source = p.display().to_string();
+            Ok(RawArticle::new(file_id(p), source, format, bytes, Meta::default()))
+        }
         Ok(bounded::Got::TooLong) => fail(ArticleError::OverLimit { limit: max_bytes }),
         Err(e) => Err(read_failed(p, e)),
     }
@@ -268,7 +279,11 @@ fn read_file(p: &Path, kind: Option<FileKind>, max_bytes: usize) -> Item {
 
 /// One item per non-blank line of `reader`, each line read bounded by `max_bytes` (a longer
 /// line is skipped to its end and becomes an error item; the lines after it still read).
-fn jsonl_lines<R: BufRead + 'static>(mut reader: R, name: String, max_bytes: usize) -> impl Iterator<Item = Item> {
+fn jsonl_lines<R: BufRead + 'static>(
+    mut reader: R,
+    name: String,
+    max_bytes: usize,
+) -> impl Iterator<Item = Item> {
     let mut n = 0usize;
     let mut broken = false;
     let mut line = Vec::new();
@@ -282,7 +297,8 @@ fn jsonl_lines<R: BufRead + 'static>(mut reader: R, name: String, max_bytes: usi
             Ok(None) => return None,
             Ok(Some(bounded::Got::All)) => {}
             Ok(Some(bounded::Got::TooLong)) => {
-                return Some(Err(Failed { id: format!("line-{n}"), source, error: ArticleError::OverLimit { limit: max_bytes } }));
+                let error = ArticleError::OverLimit { limit: max_bytes };
+                return Some(Err(Failed { id: format!("line-{n}"), source, error }));
             }
             Err(e) => {
                 // A read error mid-stream: report it once and stop this input.

@@ -51,7 +51,11 @@ pub const MAX_ARTICLE_TIME: Duration = Duration::from_secs(300);
 
 impl Default for PipelineConfig {
     fn default() -> Self {
-        PipelineConfig { max_article_bytes: 64 << 20, model: Some(RuntimeConfig::default()), max_article_time: Some(MAX_ARTICLE_TIME) }
+        PipelineConfig {
+            max_article_bytes: 64 << 20,
+            model: Some(RuntimeConfig::default()),
+            max_article_time: Some(MAX_ARTICLE_TIME),
+        }
     }
 }
 
@@ -136,7 +140,8 @@ impl Pipeline {
         doc.warnings = cleaned.warnings;
         doc.content_hash = raw.content_hash.clone();
         segment_doc(&mut doc)?;
-        doc.budget = crate::doc::Budget { limit: self.config.max_article_time, spent: start.elapsed() };
+        let limit = self.config.max_article_time;
+        doc.budget = crate::doc::Budget { limit, spent: start.elapsed() };
         Ok(doc)
     }
 
@@ -190,8 +195,14 @@ impl Pipeline {
             for slot in slots.iter_mut() {
                 if let Slot::Going(doc) = slot {
                     if doc.budget.exceeded() {
-                        let e = ArticleError::OverBudget { stage: c.name(), spent: doc.budget.spent, limit: doc.budget.limit.unwrap_or_default() };
-                        *slot = Slot::Done(Box::new(assemble::error_record(&doc.id, &doc.source, &e.to_string(), Some(doc.content_hash.clone()), &self.model)));
+                        let spent = doc.budget.spent;
+                        let limit = doc.budget.limit.unwrap_or_default();
+                        let e = ArticleError::OverBudget { stage: c.name(), spent, limit };
+                        let hash = Some(doc.content_hash.clone());
+                        let (id, source) = (&doc.id, &doc.source);
+                        let why = e.to_string();
+                        let rec = assemble::error_record(id, source, &why, hash, &self.model);
+                        *slot = Slot::Done(Box::new(rec));
                     }
                 }
             }
@@ -352,7 +363,8 @@ mod tests {
         let e = recs[0].error.as_deref().unwrap();
         assert!(e.contains("time budget exceeded") && e.contains("'fragile'"), "{e}");
         p.config.max_article_time = None;
-        assert_eq!(p.process_chunk(vec![item("a", "Aspirin helps.")])[0].status, assemble::Status::Ok);
+        let again = p.process_chunk(vec![item("a", "Aspirin helps.")]);
+        assert_eq!(again[0].status, assemble::Status::Ok);
     }
 
     #[test]

@@ -282,7 +282,18 @@ pub struct RuntimeConfig {
 
 impl Default for RuntimeConfig {
     fn default() -> Self {
-        RuntimeConfig { model_dir: default_model_dir(), device: Device::Cpu, batch_rows: 256, batch_tokens: 4096, torch_threads: 0, replicas: 1, max_sentences_per_doc: 1000, max_bytes_per_doc: 256 << 10, entity_scheme: EntityScheme::Guidelines, token_vectors: TokenVectors::Auto }
+        RuntimeConfig {
+            model_dir: default_model_dir(),
+            device: Device::Cpu,
+            batch_rows: 256,
+            batch_tokens: 4096,
+            torch_threads: 0,
+            replicas: 1,
+            max_sentences_per_doc: 1000,
+            max_bytes_per_doc: 256 << 10,
+            entity_scheme: EntityScheme::Guidelines,
+            token_vectors: TokenVectors::Auto,
+        }
     }
 }
 

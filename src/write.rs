@@ -50,23 +50,32 @@ impl Target {
             }
             let md = match std::fs::symlink_metadata(&p) {
                 Ok(md) => md,
-                Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Target::Replace(p)),
-                Err(e) => return Err(e).with_context(|| format!("cannot inspect output {}", p.display())),
+                Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+                    return Ok(Target::Replace(p))
+                }
+                Err(e) => {
+                    return Err(e).with_context(|| format!("cannot inspect output {}", p.display()))
+                }
             };
             let kind = md.file_type();
             if kind.is_symlink() {
                 if p.starts_with("/proc") {
                     // A file-descriptor link: its target may be a pipe, not a path.
-                    let md = std::fs::metadata(&p).with_context(|| format!("cannot inspect output {}", path.display()))?;
+                    let md = std::fs::metadata(&p)
+                        .with_context(|| format!("cannot inspect output {}", path.display()))?;
                     if md.is_dir() {
                         anyhow::bail!("output {} is a folder, not a file", path.display());
                     }
                     return Ok(Target::Direct { path: p, append: md.is_file() });
                 }
-                let link = std::fs::read_link(&p).with_context(|| format!("cannot read the symlink {}", p.display()))?;
+                let link = std::fs::read_link(&p)
+                    .with_context(|| format!("cannot read the symlink {}", p.display()))?;
                 p = parent_dir(&p).join(link);
             } else if kind.is_dir() {
-                anyhow::bail!("output {} is a folder, not a file (name a file inside it)", path.display());
+                anyhow::bail!(
+                    "output {} is a folder, not a file (name a file inside it)",
+                    path.display()
+                );
             } else if kind.is_file() {
                 return Ok(Target::Replace(p));
             } else {
@@ -108,7 +117,11 @@ fn identity_of(_: &std::fs::Metadata) -> (u64, u64) {
 
 enum Sink {
     Stdout(BufWriter<std::io::Stdout>),
-    Temp { file: BufWriter<tempfile::NamedTempFile>, path: PathBuf, _on_signal: signals::Registered },
+    Temp {
+        file: BufWriter<tempfile::NamedTempFile>,
+        path: PathBuf,
+        _on_signal: signals::Registered,
+    },
     Append(BufWriter<File>),
     Direct(BufWriter<File>),
 }
@@ -137,16 +150,17 @@ impl RecordWriter {
             Destination::Stdout => Sink::Stdout(BufWriter::new(std::io::stdout())),
             Destination::File(path) => match Target::of(path)? {
                 Target::Direct { path, append } => {
-                    let file = OpenOptions::new()
-                        .write(true)
-                        .append(append)
-                        .open(&path)
-                        .with_context(|| format!("cannot open {} for writing", path.display()))?;
+                    let file =
+                        OpenOptions::new().write(true).append(append).open(&path).with_context(
+                            || format!("cannot open {} for writing", path.display()),
+                        )?;
                     Sink::Direct(BufWriter::new(file))
                 }
                 Target::Replace(path) => {
                     let dir = parent_dir(&path);
-                    std::fs::create_dir_all(&dir).with_context(|| format!("cannot create output folder {}", dir.display()))?;
+                    std::fs::create_dir_all(&dir).with_context(|| {
+                        format!("cannot create output folder {}", dir.display())
+                    })?;
                     let tmp = temp_file_in(&dir, &path)?;
                     let on_signal = signals::Registered::new(tmp.path());
                     Sink::Temp { file: BufWriter::new(tmp), path, _on_signal: on_signal }
@@ -163,21 +177,27 @@ impl RecordWriter {
         let path = match Target::of(path)? {
             Target::Replace(p) => p,
             Target::Direct { .. } => {
-                anyhow::bail!("--resume needs a regular output file; {} is a device, FIFO or descriptor", path.display())
+                anyhow::bail!(
+                    "--resume needs a regular output file; {} is a device, FIFO or descriptor",
+                    path.display()
+                )
             }
         };
         let dir = parent_dir(&path);
-        std::fs::create_dir_all(&dir).with_context(|| format!("cannot create output folder {}", dir.display()))?;
+        std::fs::create_dir_all(&dir)
+            .with_context(|| format!("cannot create output folder {}", dir.display()))?;
         let mut file = OpenOptions::new()
             .read(true)
             .append(true)
             .create(true)
             .open(&path)
             .with_context(|| format!("cannot open {} to resume", path.display()))?;
-        let (done, good_len) = scan_existing(&mut file).with_context(|| format!("cannot resume {}", path.display()))?;
+        let (done, good_len) = scan_existing(&mut file)
+            .with_context(|| format!("cannot resume {}", path.display()))?;
         let len = file.metadata()?.len();
         if good_len < len {
-            file.set_len(good_len).with_context(|| format!("cannot truncate torn line in {}", path.display()))?;
+            file.set_len(good_len)
+                .with_context(|| format!("cannot truncate torn line in {}", path.display()))?;
         }
         file.seek(SeekFrom::End(0))?;
         Ok((RecordWriter { sink: Sink::Append(BufWriter::new(file)), line: Vec::new() }, done))
@@ -213,9 +233,12 @@ impl RecordWriter {
                 w.get_ref().sync_all().ok();
             }
             Sink::Temp { file, path, _on_signal } => {
-                let tmp = file.into_inner().map_err(|e| e.into_error()).context("cannot flush output")?;
+                let tmp =
+                    file.into_inner().map_err(|e| e.into_error()).context("cannot flush output")?;
                 tmp.as_file().sync_all().ok();
-                tmp.persist(&path).with_context(|| format!("cannot move output into place at {}", path.display()))?;
+                tmp.persist(&path).with_context(|| {
+                    format!("cannot move output into place at {}", path.display())
+                })?;
             }
         }
         Ok(())
@@ -232,11 +255,13 @@ fn temp_file_in(dir: &Path, path: &Path) -> Result<tempfile::NamedTempFile> {
         use std::os::unix::fs::PermissionsExt;
         builder.permissions(std::fs::Permissions::from_mode(0o666));
     }
-    let tmp = builder.tempfile_in(dir).with_context(|| format!("cannot create a temporary file in {}", dir.display()))?;
+    let tmp = builder
+        .tempfile_in(dir)
+        .with_context(|| format!("cannot create a temporary file in {}", dir.display()))?;
     if let Ok(md) = std::fs::metadata(path) {
-        tmp.as_file()
-            .set_permissions(md.permissions())
-            .with_context(|| format!("cannot give the new output the mode of {}", path.display()))?;
+        tmp.as_file().set_permissions(md.permissions()).with_context(|| {
+            format!("cannot give the new output the mode of {}", path.display())
+        })?;
     }
     Ok(tmp)
 }
@@ -305,7 +330,8 @@ mod signals {
                 // async-signal-safe functions.
                 unsafe {
                     let mut action: libc::sigaction = std::mem::zeroed();
-                    action.sa_sigaction = on_signal as extern "C" fn(libc::c_int) as libc::sighandler_t;
+                    action.sa_sigaction =
+                        on_signal as extern "C" fn(libc::c_int) as libc::sighandler_t;
                     libc::sigemptyset(&mut action.sa_mask);
                     libc::sigaction(sig, &action, std::ptr::null_mut());
                 }
@@ -365,7 +391,11 @@ fn scan_existing(file: &mut File) -> std::io::Result<(Done, u64)> {
             good += n as u64;
             continue;
         }
-        let parsed = if complete { serde_json::from_slice::<Key>(&buf).map_err(|e| e.to_string()) } else { Err("no newline".into()) };
+        let parsed = if complete {
+            serde_json::from_slice::<Key>(&buf).map_err(|e| e.to_string())
+        } else {
+            Err("no newline".into())
+        };
         match parsed {
             Ok(k) if k.schema == SCHEMA => {
                 let second = k.content_hash.unwrap_or_else(|| unread_key(&k.source));
@@ -383,7 +413,10 @@ fn scan_existing(file: &mut File) -> std::io::Result<(Done, u64)> {
                 };
                 return Err(std::io::Error::new(
                     std::io::ErrorKind::InvalidData,
-                    format!("line {line} is not a {SCHEMA} record ({why}): not this tool's output, or damaged; fix or remove it before resuming"),
+                    format!(
+                        "line {line} is not a {SCHEMA} record ({why}): not this tool's output, \
+                         or damaged; fix or remove it before resuming"
+                    ),
                 ));
             }
         }
@@ -411,7 +444,9 @@ mod tests {
 
     #[test]
     fn resume_keeps_records_and_drops_a_torn_record() {
-        let rec = format!("{{\"schema\":\"{SCHEMA}\",\"id\":\"a\",\"source\":\"a.txt\",\"content_hash\":\"h\"}}\n");
+        let rec = format!(
+            "{{\"schema\":\"{SCHEMA}\",\"id\":\"a\",\"source\":\"a.txt\",\"content_hash\":\"h\"}}\n"
+        );
         let (done, good) = scan(format!("{rec}{{\"schema\":\"heal").as_bytes()).unwrap();
         assert_eq!(good, rec.len() as u64);
         assert!(done.contains(&("a".to_string(), "h".to_string())));
@@ -421,7 +456,12 @@ mod tests {
     #[test]
     fn resume_refuses_what_this_tool_did_not_write() {
         // issue 18, item 3: one line of anything else was taken for a torn record and emptied
-        for bytes in [&b"hello world\n"[..], b"hello", b"{\"id\":\"x\"}\n", b"{\"schema\":\"other/2\",\"id\":\"x\"}\n"] {
+        for bytes in [
+            &b"hello world\n"[..],
+            b"hello",
+            b"{\"id\":\"x\"}\n",
+            b"{\"schema\":\"other/2\",\"id\":\"x\"}\n",
+        ] {
             let e = scan(bytes).unwrap_err();
             assert!(e.to_string().contains("not a healthclaims/1 record"), "{e}");
         }
@@ -436,10 +476,16 @@ mod tests {
         std::os::unix::fs::symlink("link.jsonl", d.path().join("link2.jsonl")).unwrap();
         let real = real.canonicalize().unwrap();
         assert_eq!(Target::of(&d.path().join("link2.jsonl")).unwrap(), Target::Replace(real));
-        assert!(matches!(Target::of(Path::new("/dev/null")).unwrap(), Target::Direct { append: false, .. }));
+        assert!(matches!(
+            Target::of(Path::new("/dev/null")).unwrap(),
+            Target::Direct { append: false, .. }
+        ));
         assert!(matches!(Target::of(Path::new("/dev/stdout")).unwrap(), Target::Direct { .. }));
         assert!(Target::of(d.path()).unwrap_err().to_string().contains("is a folder"));
         std::os::unix::fs::symlink("loop", d.path().join("loop")).unwrap();
-        assert!(Target::of(&d.path().join("loop")).unwrap_err().to_string().contains("symbolic links"));
+        assert!(Target::of(&d.path().join("loop"))
+            .unwrap_err()
+            .to_string()
+            .contains("symbolic links"));
     }
 }

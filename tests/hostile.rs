@@ -49,7 +49,10 @@ fn issue18_output_symlink_replaces_its_target_and_keeps_the_link() {
     std::os::unix::fs::symlink("real.jsonl", d.join("link.jsonl")).unwrap();
     let o = run(&["annotate", s(&a), "-o", s(&d.join("link.jsonl")), "--no-model", "-q"], None);
     assert_eq!(o.status.code(), Some(0), "{}", show(&o));
-    assert!(d.join("link.jsonl").symlink_metadata().unwrap().file_type().is_symlink(), "the link stays");
+    assert!(
+        d.join("link.jsonl").symlink_metadata().unwrap().file_type().is_symlink(),
+        "the link stays"
+    );
     let recs = parse_jsonl(&std::fs::read(&real).unwrap());
     assert_eq!(recs.len(), 1);
     let mode = real.metadata().unwrap().permissions().mode() & 0o777;
@@ -114,7 +117,8 @@ fn issue18_output_that_is_an_input_is_refused_before_any_work() {
     let o = run(&["annotate", s(&d.join("in")), "-o", s(&out), "--no-model", "-q"], None);
     assert_eq!(o.status.code(), Some(0), "{}", show(&o));
     let before = std::fs::read(&out).unwrap();
-    let o = run(&["annotate", s(&d.join("in")), "-o", s(&out), "--resume", "--no-model", "-q"], None);
+    let o =
+        run(&["annotate", s(&d.join("in")), "-o", s(&out), "--resume", "--no-model", "-q"], None);
     assert_eq!(o.status.code(), Some(2), "{}", show(&o));
     assert_eq!(std::fs::read(&out).unwrap(), before);
     // stdin redirected from the output file
@@ -138,7 +142,11 @@ fn issue18_resume_refuses_a_one_line_file_it_did_not_write() {
         let out = d.write("notes.jsonl", content);
         let o = run(&["annotate", s(&a), "-o", s(&out), "--resume", "--no-model", "-q"], None);
         assert_eq!(o.status.code(), Some(2), "{}", show(&o));
-        assert!(String::from_utf8_lossy(&o.stderr).contains("not a healthclaims/1 record"), "{}", show(&o));
+        assert!(
+            String::from_utf8_lossy(&o.stderr).contains("not a healthclaims/1 record"),
+            "{}",
+            show(&o)
+        );
         assert_eq!(std::fs::read_to_string(&out).unwrap(), content, "left as it was");
     }
 }
@@ -213,8 +221,15 @@ fn issue18_fifo_in_a_folder_is_an_error_record_not_a_hang() {
     let o = wait_within(child, Duration::from_secs(60), "folder with a FIFO");
     assert_eq!(o.status.code(), Some(1), "{}", show(&o));
     let recs = parse_jsonl(&std::fs::read(&out).unwrap());
-    assert_eq!(recs.iter().map(|r| (r.id.as_str(), r.status.clone())).collect::<Vec<_>>(), [("a", Status::Ok), ("b", Status::Error)]);
-    assert!(recs[1].error.as_deref().unwrap().contains("not a regular file"), "{:?}", recs[1].error);
+    assert_eq!(
+        recs.iter().map(|r| (r.id.as_str(), r.status.clone())).collect::<Vec<_>>(),
+        [("a", Status::Ok), ("b", Status::Error)]
+    );
+    assert!(
+        recs[1].error.as_deref().unwrap().contains("not a regular file"),
+        "{:?}",
+        recs[1].error
+    );
 }
 
 #[test]
@@ -224,7 +239,9 @@ fn issue18_a_named_fifo_is_read_as_a_stream() {
     mkfifo(&fifo);
     let writer = {
         let fifo = fifo.clone();
-        std::thread::spawn(move || std::fs::write(fifo, "Melatonin may help with jet lag.").unwrap())
+        std::thread::spawn(move || {
+            std::fs::write(fifo, "Melatonin may help with jet lag.").unwrap()
+        })
     };
     let o = run(&["annotate", s(&fifo), "-o", "-", "--no-model", "-q"], None);
     writer.join().unwrap();
@@ -242,8 +259,12 @@ fn issue18_reads_stop_at_max_bytes() {
     std::os::unix::fs::symlink("/dev/zero", d.join("zero.txt")).unwrap();
     let sparse = std::fs::File::create(d.join("sparse.txt")).unwrap();
     sparse.set_len(2 << 30).unwrap();
-    let long = format!("{{\"id\":\"long\",\"text\":\"{}\"}}\n", "Zinc may help colds. ".repeat(100));
-    d.write("feed.jsonl", format!("{long}{{\"id\":\"short\",\"text\":\"Iron treats anaemia.\"}}\n"));
+    let long =
+        format!("{{\"id\":\"long\",\"text\":\"{}\"}}\n", "Zinc may help colds. ".repeat(100));
+    d.write(
+        "feed.jsonl",
+        format!("{long}{{\"id\":\"short\",\"text\":\"Iron treats anaemia.\"}}\n"),
+    );
     let child = util::bin()
         .arg("annotate")
         .args(["a.txt", "zero.txt", "sparse.txt", "feed.jsonl"].map(|f| d.join(f)))
@@ -257,10 +278,31 @@ fn issue18_reads_stop_at_max_bytes() {
     assert_eq!(o.status.code(), Some(1), "{}", show(&o));
     let recs = parse_jsonl(&o.stdout);
     let got: Vec<(&str, Status)> = recs.iter().map(|r| (r.id.as_str(), r.status.clone())).collect();
-    assert_eq!(got, [("a", Status::Ok), ("zero", Status::Error), ("sparse", Status::Error), ("line-1", Status::Error), ("short", Status::Ok)]);
-    assert!(recs[1].error.as_deref().unwrap().contains("more than 1000 bytes"), "{:?}", recs[1].error);
-    assert!(recs[2].error.as_deref().unwrap().contains("2147483648 bytes (limit 1000)"), "{:?}", recs[2].error);
-    assert!(recs[3].error.as_deref().unwrap().contains("more than 1000 bytes"), "{:?}", recs[3].error);
+    assert_eq!(
+        got,
+        [
+            ("a", Status::Ok),
+            ("zero", Status::Error),
+            ("sparse", Status::Error),
+            ("line-1", Status::Error),
+            ("short", Status::Ok)
+        ]
+    );
+    assert!(
+        recs[1].error.as_deref().unwrap().contains("more than 1000 bytes"),
+        "{:?}",
+        recs[1].error
+    );
+    assert!(
+        recs[2].error.as_deref().unwrap().contains("2147483648 bytes (limit 1000)"),
+        "{:?}",
+        recs[2].error
+    );
+    assert!(
+        recs[3].error.as_deref().unwrap().contains("more than 1000 bytes"),
+        "{:?}",
+        recs[3].error
+    );
 }
 
 #[test]
@@ -268,15 +310,22 @@ fn issue18_report_skips_a_line_over_the_limit() {
     use std::io::Write;
     let d = Dir::new();
     let jsonl = d.join("a.jsonl");
-    let o = run(&["annotate", "-", "-o", s(&jsonl), "--no-model", "-q"], Some(b"{\"id\":\"x\",\"text\":\"Aspirin may help.\"}\n"));
+    let o = run(
+        &["annotate", "-", "-o", s(&jsonl), "--no-model", "-q"],
+        Some(b"{\"id\":\"x\",\"text\":\"Aspirin may help.\"}\n"),
+    );
     assert_eq!(o.status.code(), Some(0), "{}", show(&o));
     // a gzip bomb in miniature: a small file that inflates to one long line
     let gz = d.join("bomb.jsonl.gz");
-    let mut enc = flate2::write::GzEncoder::new(std::fs::File::create(&gz).unwrap(), flate2::Compression::best());
+    let mut enc = flate2::write::GzEncoder::new(
+        std::fs::File::create(&gz).unwrap(),
+        flate2::Compression::best(),
+    );
     enc.write_all(&vec![b'x'; 5 << 20]).unwrap();
     enc.write_all(b"\n").unwrap();
     enc.finish().unwrap();
-    let o = run(&["report", s(&jsonl), s(&gz), "-o", s(&d.join("rep")), "--max-bytes", "100000"], None);
+    let o =
+        run(&["report", s(&jsonl), s(&gz), "-o", s(&d.join("rep")), "--max-bytes", "100000"], None);
     assert_eq!(o.status.code(), Some(1), "{}", show(&o));
     let err = String::from_utf8_lossy(&o.stderr);
     assert!(err.contains("bomb.jsonl.gz:1") && err.contains("longer than 100000 bytes"), "{err}");
@@ -293,16 +342,26 @@ fn issue18_report_does_not_draw_implausible_years() {
     assert_eq!(o.status.code(), Some(0), "{}", show(&o));
     let o = run(&["report", s(&jsonl), "-o", s(&d.join("rep"))], None);
     assert_eq!(o.status.code(), Some(0), "{}", show(&o));
-    assert!(String::from_utf8_lossy(&o.stderr).contains("warning: 1 articles dated outside 1900-2100"), "{}", show(&o));
+    assert!(
+        String::from_utf8_lossy(&o.stderr).contains("warning: 1 articles dated outside 1900-2100"),
+        "{}",
+        show(&o)
+    );
     let months = std::fs::read_to_string(d.join("rep/by_month.csv")).unwrap();
-    assert!(!months.contains("9999") && months.contains("2026-02") && months.contains("undated"), "{months}");
+    assert!(
+        !months.contains("9999") && months.contains("2026-02") && months.contains("undated"),
+        "{months}"
+    );
 }
 
 #[test]
 fn issue18_csv_cells_from_articles_cannot_be_formulas() {
     let d = Dir::new();
     let jsonl = d.join("a.jsonl");
-    let input = "{\"id\":\"=HYPERLINK(1)\",\"text\":\"“@SUM(1) cures every headache you will ever have,” experts say.\"}\n";
+    let input = concat!(
+        "{\"id\":\"=HYPERLINK(1)\",",
+        "\"text\":\"“@SUM(1) cures every headache you will ever have,” experts say.\"}\n"
+    );
     let o = run(&["annotate", "-", "-o", s(&jsonl), "--no-model", "-q"], Some(input.as_bytes()));
     assert_eq!(o.status.code(), Some(0), "{}", show(&o));
     let o = run(&["report", s(&jsonl), "-o", s(&d.join("rep"))], None);
@@ -318,25 +377,41 @@ fn issue18_threads_are_cut_to_the_cores() {
     let a = d.write("a.txt", "Aspirin may help headaches.");
     let o = run(&["annotate", s(&a), "-o", "-", "--no-model", "-j", "100000"], None);
     assert_eq!(o.status.code(), Some(0), "{}", show(&o));
-    assert!(String::from_utf8_lossy(&o.stderr).contains("-j 100000 is more than the"), "{}", show(&o));
+    assert!(
+        String::from_utf8_lossy(&o.stderr).contains("-j 100000 is more than the"),
+        "{}",
+        show(&o)
+    );
 }
 
 #[test]
 fn issue18_time_budget_ends_in_an_error_record() {
     let d = Dir::new();
     let a = d.write("a.txt", "Aspirin may help headaches.");
-    let o = run(&["annotate", s(&a), "-o", "-", "--no-model", "--max-seconds", "0.000000001"], None);
+    let o =
+        run(&["annotate", s(&a), "-o", "-", "--no-model", "--max-seconds", "0.000000001"], None);
     assert_eq!(o.status.code(), Some(1), "{}", show(&o));
     let recs = parse_jsonl(&o.stdout);
-    assert!(recs[0].error.as_deref().unwrap().contains("time budget exceeded"), "{:?}", recs[0].error);
+    assert!(
+        recs[0].error.as_deref().unwrap().contains("time budget exceeded"),
+        "{:?}",
+        recs[0].error
+    );
 }
 
 /// Small cases of the stress floods (scripts/stress.sh runs the big ones): each was quadratic.
 #[test]
 fn issue18_floods_stay_fast() {
     let d = Dir::new();
-    let quotes = d.write("quotes.txt", "experts said, ".repeat(8000) + "\"aspirin cures headache.\"");
-    let html = d.write("deep.html", format!("<html><body>{}<p>Aspirin may help.</p></body></html>", "<div><span><b>".repeat(20_000)));
+    let quotes =
+        d.write("quotes.txt", "experts said, ".repeat(8000) + "\"aspirin cures headache.\"");
+    let html = d.write(
+        "deep.html",
+        format!(
+            "<html><body>{}<p>Aspirin may help.</p></body></html>",
+            "<div><span><b>".repeat(20_000)
+        ),
+    );
     let start = Instant::now();
     let o = run(&["annotate", s(&quotes), s(&html), "-o", "-", "--no-model", "-q"], None);
     let took = start.elapsed();

@@ -282,10 +282,16 @@ fn eval_scores_the_pipeline_with_every_metric_of_the_scorer() {
 #[test]
 fn issue18_the_model_reads_a_bounded_number_of_bytes() {
     use healthclaims::pipeline::{Pipeline, PipelineConfig};
-    let runtime = RuntimeConfig { model_dir: default_model_dir(), torch_threads: 2, max_bytes_per_doc: 70, ..Default::default() };
-    let p = Pipeline::new(PipelineConfig { model: Some(runtime), ..Default::default() }).expect("pipeline loads");
+    let model_dir = default_model_dir();
+    let runtime =
+        RuntimeConfig { model_dir, torch_threads: 2, max_bytes_per_doc: 70, ..Default::default() };
+    let config = PipelineConfig { model: Some(runtime), ..Default::default() };
+    let p = Pipeline::new(config).expect("pipeline loads");
     // sentences of 29, 35 and 22 bytes: the first two fit in 70
-    let d = p.annotate_text("t", "Ibuprofen relieves headaches. Aspirin may reduce fever in adults. Zinc may shorten colds.").unwrap();
+    let text = "Ibuprofen relieves headaches. Aspirin may reduce fever in adults. Zinc may shorten \
+                colds.";
+    let d = p.annotate_text("t", text).unwrap();
     assert_eq!(d.sentences.len(), 3);
-    assert!(d.warnings.iter().any(|w| w.contains("the transformer read the first 2 (at most 1000 sentences, 70 bytes)")), "{:?}", d.warnings);
+    let want = "the transformer read the first 2 (at most 1000 sentences, 70 bytes)";
+    assert!(d.warnings.iter().any(|w| w.contains(want)), "{:?}", d.warnings);
 }

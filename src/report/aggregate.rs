@@ -190,7 +190,12 @@ impl Aggregate {
     /// Read one JSONL stream (`name` is used in messages). I/O errors end the stream with an error;
     /// bad lines are counted and skipped, and so is a line longer than `max_line_bytes`, which is
     /// never held in memory whole (a 3 GB line or a gzip bomb costs at most the limit).
-    pub fn read<R: BufRead>(&mut self, name: &str, mut reader: R, max_line_bytes: usize) -> std::io::Result<()> {
+    pub fn read<R: BufRead>(
+        &mut self,
+        name: &str,
+        mut reader: R,
+        max_line_bytes: usize,
+    ) -> std::io::Result<()> {
         self.files.push(name.to_string());
         let mut buf = Vec::new();
         let mut n = 0u64;
@@ -201,7 +206,8 @@ impl Aggregate {
             };
             n += 1;
             if got == crate::bounded::Got::TooLong {
-                self.bad_line(name, n, format!("line longer than {max_line_bytes} bytes (--max-bytes), skipped"));
+                let why = format!("line longer than {max_line_bytes} bytes (--max-bytes), skipped");
+                self.bad_line(name, n, why);
                 continue;
             }
             if buf.iter().all(u8::is_ascii_whitespace) {

@@ -241,8 +241,10 @@ mod tests {
 
     #[test]
     fn issue18_formulas_are_neutralised_numbers_kept() {
-        assert_eq!(row(&["=HYPERLINK(\"http://x\")"]), r#""'=HYPERLINK(""http://x"")""#.to_string() + "\n");
-        assert_eq!(row(&["+1+1", "-2+3", "@SUM(A1)", "-inf", "-.5"]), "'+1+1,'-2+3,'@SUM(A1),'-inf,'-.5\n");
+        let link = row(&["=HYPERLINK(\"http://x\")"]);
+        assert_eq!(link, r#""'=HYPERLINK(""http://x"")""#.to_string() + "\n");
+        let cells = row(&["+1+1", "-2+3", "@SUM(A1)", "-inf", "-.5"]);
+        assert_eq!(cells, "'+1+1,'-2+3,'@SUM(A1),'-inf,'-.5\n");
         assert_eq!(row(&["\tcmd", "\r=1"]), "'\tcmd,\"'\r=1\"\n");
         assert_eq!(row(&["-3", "+0.25", "12", "a=b", "0.3333"]), "-3,+0.25,12,a=b,0.3333\n");
     }

@@ -375,8 +375,11 @@ mod tests {
         let text = "Dr. O’Neil’s co-author — über-careful, 睡眠 — said it may help; well-known x-ray \
                     results don't-stop -here- '' naïve e\u{301}sketamine ".repeat(20);
         for pos in (0..=text.len()).filter(|&p| text.is_char_boundary(p)) {
-            let full_before: Vec<String> = words(&text[..pos]).iter().rev().take(4).map(|(_, w)| w.to_lowercase()).collect();
-            let full_after: Vec<String> = words(&text[pos..]).iter().take(4).map(|(_, w)| w.to_lowercase()).collect();
+            let lower = |ws: Vec<&(usize, &str)>| -> Vec<String> {
+                ws.into_iter().map(|(_, w)| w.to_lowercase()).collect()
+            };
+            let full_before = lower(words(&text[..pos]).iter().rev().take(4).collect());
+            let full_after = lower(words(&text[pos..]).iter().take(4).collect());
             assert_eq!(words_before(&text, pos, 4), full_before, "before {pos}");
             assert_eq!(words_after(&text, pos, 4), full_after, "after {pos}");
         }

@@ -156,7 +156,8 @@ impl Component for ModelTagger {
                 let n = self.read(doc);
                 if n < doc.sentences.len() {
                     doc.warnings.push(format!(
-                        "article has {} sentences: the transformer read the first {n} (at most {} sentences, {} bytes), rules and gazetteers the rest",
+                        "article has {} sentences: the transformer read the first {n} (at most {} \
+                         sentences, {} bytes), rules and gazetteers the rest",
                         doc.sentences.len(),
                         self.config.max_sentences_per_doc,
                         self.config.max_bytes_per_doc

@@ -83,7 +83,8 @@ pub fn find_quotes(doc: &Doc) -> Vec<Quote> {
     for m in &marked {
         // skip passages nested inside an earlier one (passages come sorted by start, so only
         // the last one found can hold this one: no scan of them all)
-        if found.last().is_some_and(|f| f.kind == QuoteKind::Direct && f.content.contains(m.content)) {
+        let prev = found.last();
+        if prev.is_some_and(|f| f.kind == QuoteKind::Direct && f.content.contains(m.content)) {
             continue;
         }
         let n_words = word_count(m.content.slice(text));
