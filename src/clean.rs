@@ -194,7 +194,12 @@ pub fn clean(raw: &RawArticle) -> Result<Cleaned, ArticleError> {
     let mut meta = Meta::default();
     let is_html = raw.format == Format::Html || (raw.format == Format::Text && looks_like_html(&decoded.text));
     let (text, align) = if is_html {
-        let h = html_to_text(&decoded.text);
+        let (src, flattened) = limit_nesting(&decoded.text);
+        if flattened > 0 {
+            let (n, k) = (MAX_HTML_DEPTH, flattened);
+            warnings.push(format!("HTML nested deeper than {n} elements: {k} deeper tags ignored"));
+        }
+        let h = html_to_text(&src);
         meta = h.meta;
         let lines = clean_lines(&h.out.text, LineMode::Html);
         let n = lines.text.len();
@@ -809,6 +814,103 @@ fn text_sizes(root: ego_tree::NodeRef<'_, scraper::Node>) -> HashMap<ego_tree::N
     sizes
 }
 
+/// Open elements the HTML parser is given at most; deeper start tags (and as many end tags) are
+/// blanked. Real pages nest a few dozen deep; 100k unclosed `<div><span><b>` took the parser
+/// 168 s (its formatting-element bookkeeping is quadratic in the depth).
+const MAX_HTML_DEPTH: usize = 256;
+
+/// Elements whose end is implied by a sibling (`<p>`, `<li>`, table cells, …) or that are void
+/// (`<br>`, `<img>`): they do not nest, so they do not count towards the depth.
+const NON_NESTING_TAGS: &[&str] = &[
+    "p", "li", "dt", "dd", "tr", "td", "th", "option", "optgroup", "rb", "rt", "rp", "tbody",
+    "thead", "tfoot", "colgroup", "caption", "html", "head", "body", "area", "base", "br", "col",
+    "embed", "hr", "img", "input", "link", "meta", "param", "source", "track", "wbr",
+];
+
+/// Elements whose content is raw text: a `<` inside them is not a tag.
+const RAW_TEXT_TAGS: &[&str] =
+    &["script", "style", "textarea", "title", "xmp", "iframe", "noembed", "noframes", "plaintext"];
+
+/// Flatten HTML nested deeper than [`MAX_HTML_DEPTH`] before parsing, in one pass: a start tag
+/// past the depth is replaced by spaces of its own length (so every byte offset, and with it the
+/// alignment to the raw input, is unchanged), and so are as many end tags after it. Comments,
+/// raw-text elements and quoted attribute values are skipped as the tokenizer would. Returns the
+/// text and the number of start tags blanked.
+fn limit_nesting(src: &str) -> (std::borrow::Cow<'_, str>, usize) {
+    let b = src.as_bytes();
+    let find = |from: usize, needle: &[u8]| -> Option<usize> {
+        let at = b.get(from..)?.windows(needle.len()).position(|w| w.eq_ignore_ascii_case(needle));
+        at.map(|i| from + i)
+    };
+    let (mut depth, mut over, mut flattened) = (0usize, 0usize, 0usize);
+    let mut blank: Vec<(usize, usize)> = Vec::new();
+    let mut i = 0;
+    while let Some(off) = b[i..].iter().position(|&c| c == b'<') {
+        let lt = i + off;
+        if b[lt..].starts_with(b"<!--") {
+            i = find(lt + 4, b"-->").map_or(b.len(), |e| e + 3);
+            continue;
+        }
+        let close = b.get(lt + 1) == Some(&b'/');
+        let name_start = lt + 1 + usize::from(close);
+        let name_len = b[name_start..].iter().take_while(|c| c.is_ascii_alphanumeric()).count();
+        if name_len == 0 || !b[name_start].is_ascii_alphabetic() {
+            // `<!doctype`, `<?xml`, a stray `<`: not an element
+            i = lt + 1;
+            continue;
+        }
+        // the tag ends at the first `>` outside a quoted attribute value
+        let mut end = name_start + name_len;
+        let mut quote = None;
+        while end < b.len() {
+            match (quote, b[end]) {
+                (None, b'>') => break,
+                (None, q @ (b'"' | b'\'')) => quote = Some(q),
+                (Some(q), c) if c == q => quote = None,
+                _ => {}
+            }
+            end += 1;
+        }
+        let end = (end + 1).min(b.len());
+        let name = src[name_start..name_start + name_len].to_ascii_lowercase();
+        i = end;
+        if !close && RAW_TEXT_TAGS.contains(&name.as_str()) {
+            let closing = format!("</{name}");
+            i = find(end, closing.as_bytes()).unwrap_or(b.len());
+            continue;
+        }
+        if NON_NESTING_TAGS.contains(&name.as_str()) || (!close && b[..end].ends_with(b"/>")) {
+            continue;
+        }
+        if !close {
+            if depth >= MAX_HTML_DEPTH {
+                blank.push((lt, end));
+                over += 1;
+                flattened += 1;
+            } else {
+                depth += 1;
+            }
+        } else if over > 0 {
+            blank.push((lt, end));
+            over -= 1;
+        } else {
+            depth = depth.saturating_sub(1);
+        }
+    }
+    if blank.is_empty() {
+        return (std::borrow::Cow::Borrowed(src), 0);
+    }
+    let mut bytes = b.to_vec();
+    for (a, z) in blank {
+        bytes[a..z].fill(b' ');
+    }
+    // Each blanked range runs from a `<` to after a `>` (or the end): whole characters, so the
+    // text is still UTF-8 (the lossy path is never taken).
+    let text = String::from_utf8(bytes)
+        .unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned());
+    (std::borrow::Cow::Owned(text), flattened)
+}
+
 fn html_to_text(src: &str) -> HtmlText {
     let doc = scraper::Html::parse_document(src);
     let root = doc.tree.root();
@@ -1235,6 +1337,28 @@ fn ld_id(v: &serde_json::Value) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn issue18_deep_nesting_is_flattened_offsets_kept() {
+        let deep = "<div><span><b>".repeat(1000);
+        let page = format!("<html><body>{deep}<p>Aspirin may help.</p></body></html>");
+        let (flat, n) = limit_nesting(&page);
+        assert_eq!(flat.len(), page.len(), "same byte length: the alignment holds");
+        assert_eq!(n, 3000 - MAX_HTML_DEPTH);
+        assert!(flat.contains("<p>Aspirin may help.</p>"));
+        // Shallow pages, comments, scripts, quoted `>` and void or self-closing tags are untouched.
+        let shallow = concat!(
+            r#"<!-- <div><div> --><script>if (a<b) "<div>"</script>"#,
+            r#"<a title="x>y">t</a><br><img/><p>x<p>y"#
+        );
+        let shallow = shallow.to_string() + &"<p>z".repeat(10_000);
+        assert!(matches!(limit_nesting(&shallow), (std::borrow::Cow::Borrowed(_), 0)));
+        let bytes = page.into_bytes();
+        let raw = RawArticle::new("d".into(), "d".into(), Format::Html, bytes, Meta::default());
+        let c = clean(&raw).unwrap();
+        assert!(c.text.contains("Aspirin may help."), "{}", c.text);
+        assert!(c.warnings.iter().any(|w| w.contains("nested deeper")), "{:?}", c.warnings);
+    }
 
     #[test]
     fn alignment_composes_through_inserted_and_copied_runs() {

@@ -5,7 +5,7 @@ use crate::ingest;
 use crate::pipeline::{Pipeline, PipelineConfig, RunConfig};
 use crate::progress::ProgressMode;
 use crate::runtime::RuntimeConfig;
-use crate::write::{Destination, Done, RecordWriter};
+use crate::write::{self, Destination, Done, RecordWriter, Target};
 use anyhow::{Context, Result};
 use clap::{Args, Parser, Subcommand};
 use std::path::PathBuf;
@@ -22,7 +22,14 @@ Examples:
 Inputs: .txt, .md, .html/.htm, .jsonl (one article per line: id, text or html, optional url,
 title, published), folders (recursively), globs, or '-' for JSONL on stdin.
 Exit status: 0 all articles ok, 1 some articles errored (the batch still completed), 2 usage
-or fatal error.";
+or fatal error, 130/143 interrupted (SIGINT/SIGTERM).
+
+Output: a file is written to a temporary .healthclaims-*.jsonl.tmp beside it and renamed into
+place at the end (a symlink's target is replaced, the link kept; a new file gets the umask's
+mode, a replaced one keeps its mode). Devices and FIFOs (-o /dev/stdout) are written directly.
+SIGINT/SIGTERM remove the temporary file; a kill -9 or a crash leaves it behind, with the old
+output untouched: delete it. With --resume, lines are appended and a kill -9 leaves at most a
+torn last line, which the next --resume run drops. An output that is also an input is refused.";
 
 #[derive(Debug, Parser)]
 #[command(
@@ -215,6 +222,10 @@ pub struct ReportArgs {
     /// Sources drawn as their own line in the hedging-over-time chart
     #[arg(long, default_value_t = 8)]
     pub sources: usize,
+
+    /// Lines longer than this many bytes (after gunzip) are bad lines, read no further
+    #[arg(long, default_value_t = crate::report::MAX_LINE_BYTES)]
+    pub max_bytes: usize,
 }
 
 impl ReportArgs {
@@ -232,6 +243,7 @@ impl ReportArgs {
                 min_sentences: self.min_sentences,
                 csv_files: Vec::new(),
             },
+            max_line_bytes: self.max_bytes,
         })
     }
 }
@@ -245,7 +257,8 @@ pub struct AnnotateArgs {
     #[arg(short, long)]
     pub output: Option<String>,
 
-    /// Worker threads (0 = one per core)
+    /// Worker threads (0 = one per core; more than the cores is cut to the cores, as each worker
+    /// holds a model replica)
     #[arg(short = 'j', long, default_value_t = 0)]
     pub threads: usize,
 
@@ -257,9 +270,19 @@ pub struct AnnotateArgs {
     #[arg(long, alias = "skip-existing")]
     pub resume: bool,
 
-    /// Articles larger than this many bytes get an error record
+    /// Articles larger than this many bytes get an error record (files, streams and JSONL lines
+    /// are read no further than this)
     #[arg(long, default_value_t = 64 << 20)]
     pub max_bytes: usize,
+
+    /// Seconds an article may spend in the stages; one past it gets an error record instead of
+    /// the next stage (checked between stages; 0 = no limit)
+    #[arg(
+        long,
+        value_name = "S",
+        default_value_t = crate::pipeline::MAX_ARTICLE_TIME.as_secs_f64()
+    )]
+    pub max_seconds: f64,
 
     /// Model folder [default: $HEALTHCLAIMS_MODEL, else the shipped models/healthclaims-minilm]
     #[arg(long, conflicts_with = "no_model")]
@@ -301,24 +324,78 @@ impl AnnotateArgs {
         if units.is_empty() {
             anyhow::bail!("no articles found in {} (looked for .txt, .md, .html, .htm, .jsonl)", inputs.join(", "));
         }
-        let total = (!stdin && units.iter().all(|u| matches!(u, ingest::Unit::File(p) if ingest::format_of(p) != Some(ingest::FileKind::Jsonl))))
-            .then_some(units.len() as u64);
+        if let Destination::File(out) = &destination {
+            check_output(out, &units)?;
+        }
+        let threads = if self.threads > cores() {
+            let (j, n) = (self.threads, cores());
+            eprintln!("healthclaims: -j {j} is more than the {n} cores: using {n} workers");
+            cores()
+        } else {
+            self.threads
+        };
+        let one_article = |u: &ingest::Unit| match u {
+            ingest::Unit::File(p) => ingest::format_of(p) != Some(ingest::FileKind::Jsonl),
+            ingest::Unit::NotRegular(_) => true,
+            ingest::Unit::Stdin => false,
+        };
+        let total = units.iter().all(one_article).then_some(units.len() as u64);
         Ok(AnnotateConfig {
             units,
             destination,
             resume: self.resume,
-            run: RunConfig { threads: self.threads, progress: ProgressMode::detect(self.quiet), chunk_size: 64, total },
+            run: RunConfig {
+                threads,
+                progress: ProgressMode::detect(self.quiet),
+                chunk_size: 64,
+                total,
+            },
             pipeline: PipelineConfig {
                 max_article_bytes: self.max_bytes,
+                max_article_time: article_time(self.max_seconds)?,
                 model: (!self.no_model).then(|| RuntimeConfig {
                     model_dir: self.model.unwrap_or_else(crate::runtime::default_model_dir),
-                    torch_threads: torch_threads(self.threads, self.torch_threads),
-                    replicas: workers(self.threads),
+                    torch_threads: torch_threads(threads, self.torch_threads),
+                    replicas: workers(threads),
                     ..Default::default()
                 }),
             },
         })
     }
+}
+
+/// Refuse, before any work, an output that is a folder or that is one of the inputs (the same
+/// file by device and inode, whatever the path): replacing it would destroy the input, and
+/// `--resume` would read its own records back as articles.
+fn check_output(out: &std::path::Path, units: &[ingest::Unit]) -> Result<()> {
+    let Target::Replace(target) = Target::of(out)? else {
+        return Ok(()); // a device or FIFO: nothing is replaced
+    };
+    let Some(id) = write::identity(&target) else {
+        return Ok(()); // a new file
+    };
+    for unit in units {
+        let (same, name) = match unit {
+            ingest::Unit::File(p) => (write::identity(p) == Some(id), p.display().to_string()),
+            ingest::Unit::Stdin => (write::stdin_identity() == Some(id), "stdin".to_string()),
+            ingest::Unit::NotRegular(_) => continue,
+        };
+        if same {
+            let out = out.display();
+            anyhow::bail!("output {out} is also an input ({name}): choose another output file");
+        }
+    }
+    Ok(())
+}
+
+/// `--max-seconds` as a limit (`None` for 0).
+fn article_time(secs: f64) -> Result<Option<std::time::Duration>> {
+    if secs == 0.0 {
+        return Ok(None);
+    }
+    std::time::Duration::try_from_secs_f64(secs)
+        .map(Some)
+        .map_err(|e| anyhow::anyhow!("--max-seconds {secs}: not a number of seconds ({e})"))
 }
 
 fn cores() -> usize {
@@ -437,12 +514,25 @@ fn report(cfg: crate::report::ReportConfig) -> Result<ExitCode> {
     for bad in &agg.bad_lines {
         eprintln!("healthclaims: {}:{}: not a healthclaims/1 record: {}", bad.file, bad.line, bad.message);
     }
+    if agg.implausible_dates > 0 {
+        let years = crate::report::aggregate::PLAUSIBLE_YEARS;
+        let examples: Vec<String> =
+            agg.bad_dates.iter().take(3).map(|(id, d)| format!("{id}: {d}")).collect();
+        eprintln!(
+            "healthclaims: warning: {} articles dated outside {}-{} counted as undated ({})",
+            agg.implausible_dates,
+            years.start(),
+            years.end(),
+            examples.join(", ")
+        );
+    }
     eprintln!("{}", crate::report::summary_line(agg, &cfg.out_dir));
     Ok(if agg.invalid_lines > 0 { ExitCode::from(1) } else { ExitCode::SUCCESS })
 }
 
 fn annotate(cfg: AnnotateConfig) -> Result<ExitCode> {
-    let pipeline = Pipeline::new(cfg.pipeline)?;
+    write::remove_temp_on_signal();
+    // The output first: an unwritable destination fails before the model loads or input is read.
     let (mut writer, mut done): (RecordWriter, Option<Done>) = match (&cfg.destination, cfg.resume) {
         (Destination::File(p), true) => {
             let (w, d) = RecordWriter::resume(p)?;
@@ -450,7 +540,9 @@ fn annotate(cfg: AnnotateConfig) -> Result<ExitCode> {
         }
         (dest, _) => (RecordWriter::create(dest)?, None),
     };
-    let items = ingest::read(cfg.units);
+    let max_bytes = cfg.pipeline.max_article_bytes;
+    let pipeline = Pipeline::new(cfg.pipeline)?;
+    let items = ingest::read(cfg.units, max_bytes);
     let report = pipeline.annotate(items, &cfg.run, &mut writer, done.as_mut())?;
     writer.finish().context("cannot finish the output")?;
     eprintln!("{}", report.summary_line());

@@ -279,6 +279,27 @@ pub struct Doc {
     pub content_hash: String,
     /// The transformer's predictions, one per sentence, when the model component ran.
     pub model: Option<Vec<ModelSentence>>,
+    /// Wall time this article has spent in the stages, against its limit.
+    pub budget: Budget,
+}
+
+/// An article's time budget (`--max-seconds`): the pipeline charges each stage's time to it
+/// and checks it before the next stage, so one pathological article ends as an error record
+/// instead of holding up the batch through every later stage.
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub struct Budget {
+    /// `None`: no limit.
+    pub limit: Option<std::time::Duration>,
+    pub spent: std::time::Duration,
+}
+
+impl Budget {
+    pub fn charge(&mut self, d: std::time::Duration) {
+        self.spent += d;
+    }
+    pub fn exceeded(&self) -> bool {
+        self.limit.is_some_and(|l| self.spent > l)
+    }
 }
 
 impl Doc {
@@ -301,6 +322,19 @@ impl Doc {
     /// start and never cross a sentence, so this is a binary search, not a scan.
     pub fn entities_in(&self, i: usize) -> impl Iterator<Item = usize> + '_ {
         self.entities_in_sentences(i, i + 1)
+    }
+
+    /// Hedge cues of sentence `i`. The hedge stage writes cues sentence by sentence, so they are
+    /// sorted by sentence and this is a binary search (a scan of every cue per sentence made a
+    /// long hedged article quadratic).
+    pub fn hedges_in(&self, i: usize) -> &[HedgeCue] {
+        debug_assert!(
+            self.hedges.windows(2).all(|w| w[0].sentence <= w[1].sentence),
+            "hedges must be sorted by sentence"
+        );
+        let a = self.hedges.partition_point(|h| h.sentence < i);
+        let b = self.hedges.partition_point(|h| h.sentence <= i);
+        &self.hedges[a..b]
     }
 
     /// Entities inside sentences `lo..hi` (indices into `entities`), by binary search.

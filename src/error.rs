@@ -15,10 +15,18 @@ pub enum ArticleError {
     Binary { reason: String },
     #[error("article too large: {bytes} bytes (limit {limit})")]
     TooLarge { bytes: usize, limit: usize },
+    /// A stream (FIFO, device, JSONL line) that went past the limit while it was read: its full
+    /// size is not known, as it was not read to its end.
+    #[error("article too large: more than {limit} bytes (--max-bytes)")]
+    OverLimit { limit: usize },
     #[error("malformed JSONL line {line}: {message}")]
     Json { line: usize, message: String },
     #[error("JSONL line {line}: {message}")]
     Field { line: usize, message: String },
+    #[error(
+        "time budget exceeded: {spent:.2?} spent before '{stage}' (limit {limit:?}, --max-seconds)"
+    )]
+    OverBudget { stage: &'static str, spent: std::time::Duration, limit: std::time::Duration },
     #[error("component '{component}' failed: {message}")]
     Component { component: &'static str, message: String },
     #[error("internal error while annotating (please report): {message}")]

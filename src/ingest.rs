@@ -8,7 +8,14 @@
 //! file, a dangling symlink, a directory whose listing fails, or a malformed JSONL line each
 //! become one [`Failed`] item and the rest of the batch goes on. Symlinked folders are followed
 //! once; a symlink loop is not walked twice.
+//!
+//! Hostile input: a folder walk takes regular files only — a FIFO, device or socket found there
+//! (or matched by a glob) becomes an error item and is never opened, so it cannot stall the
+//! batch — while a FIFO or device named explicitly, or `-`, is read as a stream. Every read is
+//! bounded by `--max-bytes` while it reads ([`crate::bounded`]): a file, a stream or a JSONL line
+//! over the limit becomes its article's error item.
 
+use crate::bounded;
 use crate::doc::Meta;
 use crate::error::ArticleError;
 use sha2::{Digest, Sha256};
@@ -62,6 +69,8 @@ pub type Item = Result<RawArticle, Failed>;
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Unit {
     File(PathBuf),
+    /// A FIFO, device or socket met in a folder walk or a glob: an error item, never opened.
+    NotRegular(PathBuf),
     Stdin,
 }
 
@@ -124,9 +133,11 @@ fn add_path(p: &Path, explicit: bool, units: &mut Vec<Unit>) {
         let mut seen = HashSet::new();
         walk(p, &mut seen, &mut files);
         files.sort();
-        units.extend(files.into_iter().map(Unit::File));
-    } else if explicit || format_of(p).is_some() {
+        units.extend(files.iter().map(|f| found_file(f)));
+    } else if explicit {
         units.push(Unit::File(p.to_path_buf()));
+    } else if format_of(p).is_some() {
+        units.push(found_file(p));
     }
 }
 
@@ -156,18 +167,23 @@ fn walk(dir: &Path, seen: &mut HashSet<PathBuf>, out: &mut Vec<PathBuf>) {
         let path = entry.path();
         match std::fs::metadata(&path) {
             Ok(md) if md.is_dir() => walk(&path, seen, out),
-            Ok(_) => {
-                if format_of(&path).is_some() {
-                    out.push(path);
-                }
-            }
-            // Dangling symlink or unreadable entry: report it if it looks like an article.
-            Err(_) => {
+            // A regular file, a FIFO or device, a dangling symlink or an unreadable entry:
+            // reported (by `found_file`) if it looks like an article.
+            _ => {
                 if format_of(&path).is_some() {
                     out.push(path);
                 }
             }
         }
+    }
+}
+
+/// A file found by a folder walk or a glob: to be read if it is a regular file (or cannot be
+/// inspected: reading reports why), else an error item.
+fn found_file(p: &Path) -> Unit {
+    match std::fs::metadata(p) {
+        Ok(md) if !md.is_file() && !md.is_dir() => Unit::NotRegular(p.to_path_buf()),
+        _ => Unit::File(p.to_path_buf()),
     }
 }
 
@@ -189,17 +205,30 @@ pub enum FileKind {
     Jsonl,
 }
 
-/// Read units lazily: one item per article (one per non-blank JSONL line).
-pub fn read(units: Vec<Unit>) -> impl Iterator<Item = Item> {
-    units.into_iter().flat_map(|u| -> Box<dyn Iterator<Item = Item>> {
+/// Read units lazily: one item per article (one per non-blank JSONL line). No article file,
+/// stream or JSONL line is read past `max_bytes`: a larger one is an error item.
+pub fn read(units: Vec<Unit>, max_bytes: usize) -> impl Iterator<Item = Item> {
+    units.into_iter().flat_map(move |u| -> Box<dyn Iterator<Item = Item>> {
         match u {
-            Unit::Stdin => Box::new(jsonl_lines(std::io::stdin().lock(), "-".to_string())),
+            Unit::Stdin => {
+                Box::new(jsonl_lines(std::io::stdin().lock(), "-".to_string(), max_bytes))
+            }
+            Unit::NotRegular(p) => {
+                let e = std::io::Error::other(
+                    "not a regular file (a FIFO, device or socket): a folder walk or glob reads \
+                     regular files only; name it to read it as a stream",
+                );
+                Box::new(std::iter::once(Err(read_failed(&p, e))))
+            }
             Unit::File(p) => match format_of(&p) {
                 Some(FileKind::Jsonl) if !p.is_dir() => match std::fs::File::open(&p) {
-                    Ok(f) => Box::new(jsonl_lines(std::io::BufReader::new(f), p.display().to_string())),
+                    Ok(f) => {
+                        let name = p.display().to_string();
+                        Box::new(jsonl_lines(std::io::BufReader::new(f), name, max_bytes))
+                    }
                     Err(e) => Box::new(std::iter::once(Err(read_failed(&p, e)))),
                 },
-                kind => Box::new(std::iter::once(read_file(&p, kind))),
+                kind => Box::new(std::iter::once(read_file(&p, kind, max_bytes))),
             },
         }
     })
@@ -213,7 +242,7 @@ fn read_failed(p: &Path, e: std::io::Error) -> Failed {
     Failed { id: file_id(p), source: p.display().to_string(), error: ArticleError::Read { path: p.to_path_buf(), source: e } }
 }
 
-fn read_file(p: &Path, kind: Option<FileKind>) -> Item {
+fn read_file(p: &Path, kind: Option<FileKind>, max_bytes: usize) -> Item {
     let format = match kind {
         Some(FileKind::Article(f)) => f,
         _ => Format::Text,
@@ -226,24 +255,51 @@ fn read_file(p: &Path, kind: Option<FileKind>) -> Item {
         };
         return Err(read_failed(p, e));
     }
-    match std::fs::read(p) {
-        Ok(bytes) => Ok(RawArticle::new(file_id(p), p.display().to_string(), format, bytes, Meta::default())),
+    let fail = |error| Err(Failed { id: file_id(p), source: p.display().to_string(), error });
+    let file = match std::fs::File::open(p) {
+        Ok(f) => f,
+        Err(e) => return Err(read_failed(p, e)),
+    };
+    // A regular file's size is known: one too large is not read at all.
+    if let Ok(md) = file.metadata() {
+        if md.is_file() && md.len() > max_bytes as u64 {
+            return fail(ArticleError::TooLarge { bytes: md.len() as usize, limit: max_bytes });
+        }
+    }
+    let mut bytes = Vec::new();
+    match bounded::read_to_end(file, max_bytes, &mut bytes) {
+        Ok(bounded::Got::All) => {
+            let source = p.display().to_string();
+            Ok(RawArticle::new(file_id(p), source, format, bytes, Meta::default()))
+        }
+        Ok(bounded::Got::TooLong) => fail(ArticleError::OverLimit { limit: max_bytes }),
         Err(e) => Err(read_failed(p, e)),
     }
 }
 
-fn jsonl_lines<R: BufRead + 'static>(reader: R, name: String) -> impl Iterator<Item = Item> {
-    let mut lines = reader.split(b'\n').enumerate();
+/// One item per non-blank line of `reader`, each line read bounded by `max_bytes` (a longer
+/// line is skipped to its end and becomes an error item; the lines after it still read).
+fn jsonl_lines<R: BufRead + 'static>(
+    mut reader: R,
+    name: String,
+    max_bytes: usize,
+) -> impl Iterator<Item = Item> {
+    let mut n = 0usize;
     let mut broken = false;
+    let mut line = Vec::new();
     std::iter::from_fn(move || loop {
         if broken {
             return None;
         }
-        let (i, line) = lines.next()?;
-        let n = i + 1;
+        n += 1;
         let source = format!("{name}:{n}");
-        let mut line = match line {
-            Ok(l) => l,
+        match bounded::read_line(&mut reader, max_bytes, &mut line) {
+            Ok(None) => return None,
+            Ok(Some(bounded::Got::All)) => {}
+            Ok(Some(bounded::Got::TooLong)) => {
+                let error = ArticleError::OverLimit { limit: max_bytes };
+                return Some(Err(Failed { id: format!("line-{n}"), source, error }));
+            }
             Err(e) => {
                 // A read error mid-stream: report it once and stop this input.
                 broken = true;
@@ -253,7 +309,10 @@ fn jsonl_lines<R: BufRead + 'static>(reader: R, name: String) -> impl Iterator<I
                     error: ArticleError::Read { path: PathBuf::from(&name), source: e },
                 }));
             }
-        };
+        }
+        if line.last() == Some(&b'\n') {
+            line.pop();
+        }
         if n == 1 && line.starts_with(b"\xEF\xBB\xBF") {
             line.drain(..3); // UTF-8 BOM at the start of the file
         }

@@ -16,6 +16,7 @@
 
 pub mod doc;          // Doc, spans, label enums: the vocabulary of every stage
 pub mod error;        // per-article errors (become `status: error` records)
+pub mod bounded;      // reads that stop at a byte limit (files, streams, lines)
 pub mod ingest;       // inputs → RawArticle
 pub mod clean;        // raw → cleaned text + meta + alignment
 pub mod segment;      // text → sentence spans

@@ -41,11 +41,21 @@ pub struct PipelineConfig {
     pub max_article_bytes: usize,
     /// The transformer to run, or `None` for rules and gazetteers only (`--no-model`).
     pub model: Option<RuntimeConfig>,
+    /// Wall time an article may spend in the stages before the next stage is refused (it then
+    /// gets an error record); `None`: no limit. Checked between stages, not inside one.
+    pub max_article_time: Option<Duration>,
 }
+
+/// `--max-seconds` by default: far above any real article (a 12 MB one takes seconds).
+pub const MAX_ARTICLE_TIME: Duration = Duration::from_secs(300);
 
 impl Default for PipelineConfig {
     fn default() -> Self {
-        PipelineConfig { max_article_bytes: 64 << 20, model: Some(RuntimeConfig::default()) }
+        PipelineConfig {
+            max_article_bytes: 64 << 20,
+            model: Some(RuntimeConfig::default()),
+            max_article_time: Some(MAX_ARTICLE_TIME),
+        }
     }
 }
 
@@ -123,12 +133,15 @@ impl Pipeline {
         if raw.bytes.len() > self.config.max_article_bytes {
             return Err(ArticleError::TooLarge { bytes: raw.bytes.len(), limit: self.config.max_article_bytes });
         }
+        let start = Instant::now();
         let cleaned = clean::clean(raw)?;
         let mut doc = Doc::new(raw.id.clone(), raw.source.clone(), cleaned.text);
         doc.meta = cleaned.meta;
         doc.warnings = cleaned.warnings;
         doc.content_hash = raw.content_hash.clone();
         segment_doc(&mut doc)?;
+        let limit = self.config.max_article_time;
+        doc.budget = crate::doc::Budget { limit, spent: start.elapsed() };
         Ok(doc)
     }
 
@@ -178,6 +191,21 @@ impl Pipeline {
             })
             .collect();
         for c in &self.components {
+            // An article past its time budget goes no further: its error record, now.
+            for slot in slots.iter_mut() {
+                if let Slot::Going(doc) = slot {
+                    if doc.budget.exceeded() {
+                        let spent = doc.budget.spent;
+                        let limit = doc.budget.limit.unwrap_or_default();
+                        let e = ArticleError::OverBudget { stage: c.name(), spent, limit };
+                        let hash = Some(doc.content_hash.clone());
+                        let (id, source) = (&doc.id, &doc.source);
+                        let why = e.to_string();
+                        let rec = assemble::error_record(id, source, &why, hash, &self.model);
+                        *slot = Slot::Done(Box::new(rec));
+                    }
+                }
+            }
             let mut going: Vec<&mut Doc> = slots.iter_mut().filter_map(|s| if let Slot::Going(d) = s { Some(&mut **d) } else { None }).collect();
             if going.is_empty() {
                 break;
@@ -324,6 +352,19 @@ mod tests {
 
     fn pipeline() -> Pipeline {
         Pipeline { config: PipelineConfig::rules_only(), components: vec![Box::new(Fragile)], model: ModelInfo::current() }
+    }
+
+    #[test]
+    fn issue18_an_article_past_its_time_budget_gets_an_error_record() {
+        let mut p = pipeline();
+        p.config.max_article_time = Some(Duration::from_nanos(1));
+        let recs = p.process_chunk(vec![item("a", "Aspirin helps.")]);
+        assert_eq!(recs[0].status, assemble::Status::Error);
+        let e = recs[0].error.as_deref().unwrap();
+        assert!(e.contains("time budget exceeded") && e.contains("'fragile'"), "{e}");
+        p.config.max_article_time = None;
+        let again = p.process_chunk(vec![item("a", "Aspirin helps.")]);
+        assert_eq!(again[0].status, assemble::Status::Ok);
     }
 
     #[test]

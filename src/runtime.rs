@@ -270,6 +270,10 @@ pub struct RuntimeConfig {
     pub replicas: usize,
     /// Sentences of one article the transformer reads; the rest get rules and gazetteers only.
     pub max_sentences_per_doc: usize,
+    /// Bytes of one article the transformer reads, in whole sentences from the start: a word
+    /// piece covers at least one byte, so this bounds an article's pieces (1,000 sentences of
+    /// 1,000 bytes would be 8x a typical article's 1,000 sentences).
+    pub max_bytes_per_doc: usize,
     /// The entity head whose spans `predict` returns.
     pub entity_scheme: EntityScheme,
     /// What the encoder hands on per word piece.
@@ -278,7 +282,18 @@ pub struct RuntimeConfig {
 
 impl Default for RuntimeConfig {
     fn default() -> Self {
-        RuntimeConfig { model_dir: default_model_dir(), device: Device::Cpu, batch_rows: 256, batch_tokens: 4096, torch_threads: 0, replicas: 1, max_sentences_per_doc: 1000, entity_scheme: EntityScheme::Guidelines, token_vectors: TokenVectors::Auto }
+        RuntimeConfig {
+            model_dir: default_model_dir(),
+            device: Device::Cpu,
+            batch_rows: 256,
+            batch_tokens: 4096,
+            torch_threads: 0,
+            replicas: 1,
+            max_sentences_per_doc: 1000,
+            max_bytes_per_doc: 256 << 10,
+            entity_scheme: EntityScheme::Guidelines,
+            token_vectors: TokenVectors::Auto,
+        }
     }
 }
 

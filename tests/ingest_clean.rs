@@ -22,7 +22,7 @@ fn cleaned(format: Format, bytes: impl Into<Vec<u8>>) -> Cleaned {
 
 fn read_all(inputs: &[&str]) -> Vec<ingest::Item> {
     let inputs: Vec<String> = inputs.iter().map(|s| s.to_string()).collect();
-    ingest::read(ingest::resolve(&inputs).expect("inputs resolve")).collect()
+    ingest::read(ingest::resolve(&inputs).expect("inputs resolve"), 64 << 20).collect()
 }
 
 /// Whitespace-insensitive search, as the scorer does.
@@ -342,7 +342,7 @@ fn folders_are_walked_recursively_in_sorted_order() {
     let names: Vec<String> = units
         .iter()
         .map(|u| match u {
-            Unit::File(p) => p.strip_prefix(d).unwrap().display().to_string(),
+            Unit::File(p) | Unit::NotRegular(p) => p.strip_prefix(d).unwrap().display().to_string(),
             Unit::Stdin => "-".into(),
         })
         .collect();
@@ -387,9 +387,9 @@ fn unreadable_paths_yield_error_items_not_crashes() {
     assert!(matches!(items[0].as_ref().unwrap_err().error, ArticleError::Read { .. }));
     // A directory where a file is expected (named like an article) is an error item.
     std::fs::create_dir(d.join("folder.txt")).unwrap();
-    let item = ingest::read(vec![Unit::File(d.join("folder.txt"))]).next().unwrap();
+    let item = ingest::read(vec![Unit::File(d.join("folder.txt"))], 64 << 20).next().unwrap();
     assert!(matches!(item.unwrap_err().error, ArticleError::Read { .. }));
-    let item = ingest::read(vec![Unit::File(d.join("folder.jsonl"))]).next().unwrap();
+    let item = ingest::read(vec![Unit::File(d.join("folder.jsonl"))], 64 << 20).next().unwrap();
     assert!(item.is_err());
 }
 

@@ -286,3 +286,22 @@ fn eval_scores_the_pipeline_with_every_metric_of_the_scorer() {
     assert!(get("web dev split", "unsupported_quote F1") >= 0.70);
     assert!(scores.iter().any(|s| s.task.contains("40 articles")), "the dev split is 40 articles");
 }
+
+/// Issue 18: the transformer's share of an article is bounded in bytes (so in word pieces) as
+/// well as in sentences.
+#[test]
+fn issue18_the_model_reads_a_bounded_number_of_bytes() {
+    use healthclaims::pipeline::{Pipeline, PipelineConfig};
+    let model_dir = default_model_dir();
+    let runtime =
+        RuntimeConfig { model_dir, torch_threads: 2, max_bytes_per_doc: 70, ..Default::default() };
+    let config = PipelineConfig { model: Some(runtime), ..Default::default() };
+    let p = Pipeline::new(config).expect("pipeline loads");
+    // sentences of 29, 35 and 22 bytes: the first two fit in 70
+    let text = "Ibuprofen relieves headaches. Aspirin may reduce fever in adults. Zinc may shorten \
+                colds.";
+    let d = p.annotate_text("t", text).unwrap();
+    assert_eq!(d.sentences.len(), 3);
+    let want = "the transformer read the first 2 (at most 1000 sentences, 70 bytes)";
+    assert!(d.warnings.iter().any(|w| w.contains(want)), "{:?}", d.warnings);
+}

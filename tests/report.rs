@@ -29,7 +29,7 @@ fn agg_of(values: &[Value]) -> Aggregate {
     let dir = tempfile::tempdir().unwrap();
     let p = dir.path().join("in.jsonl");
     write_jsonl(&p, values);
-    report::aggregate_files(&[p]).unwrap()
+    report::aggregate_files(&[p], report::MAX_LINE_BYTES).unwrap()
 }
 
 fn read_csv(path: &Path) -> Vec<Vec<String>> {
@@ -54,7 +54,7 @@ fn fixture_records_parse_strictly() {
 
 #[test]
 fn aggregates_by_month_source_and_drug() {
-    let agg = report::aggregate_files(&[fixture()]).unwrap();
+    let agg = report::aggregate_files(&[fixture()], report::MAX_LINE_BYTES).unwrap();
     let t = &agg.totals;
     assert_eq!((t.articles, t.errors), (8, 1));
     assert_eq!((t.sentences, t.hedged_sentences), (23, 11));
@@ -128,9 +128,10 @@ fn repeated_articles_across_files_count_once() {
     let values = fixture_values();
     write_jsonl(&a, &values[..5]);
     write_jsonl(&b, &values[3..]);
-    let agg = report::aggregate_files(&[a, b]).unwrap();
+    let agg = report::aggregate_files(&[a, b], report::MAX_LINE_BYTES).unwrap();
     assert_eq!(agg.duplicates, 2);
-    assert_eq!(agg.totals, report::aggregate_files(&[fixture()]).unwrap().totals);
+    let again = report::aggregate_files(&[fixture()], report::MAX_LINE_BYTES).unwrap();
+    assert_eq!(agg.totals, again.totals);
 
     // Same id, edited content: a new version, counted.
     let mut edited = values[0].clone();
@@ -148,7 +149,7 @@ fn bad_lines_are_counted_and_skipped() {
     let mut extra = serde_json::from_str::<Value>(first).unwrap();
     extra["unknown_field"] = Value::Bool(true);
     std::fs::write(&p, format!("{first}\nnot json\n\n{{\"schema\":\"healthclaims/1\"}}\n{extra}\n{}", &first[..first.len() / 2])).unwrap();
-    let agg = report::aggregate_files(&[p]).unwrap();
+    let agg = report::aggregate_files(&[p], report::MAX_LINE_BYTES).unwrap();
     assert_eq!(agg.totals.articles, 1);
     assert_eq!(agg.invalid_lines, 4);
     assert_eq!(agg.bad_lines.iter().map(|b| b.line).collect::<Vec<_>>(), [2, 4, 5, 6]);
@@ -161,8 +162,8 @@ fn gzip_input_equals_plain() {
     let mut enc = flate2::write::GzEncoder::new(std::fs::File::create(&gz).unwrap(), flate2::Compression::fast());
     enc.write_all(&std::fs::read(fixture()).unwrap()).unwrap();
     enc.finish().unwrap();
-    let a = report::aggregate_files(&[gz]).unwrap();
-    let b = report::aggregate_files(&[fixture()]).unwrap();
+    let a = report::aggregate_files(&[gz], report::MAX_LINE_BYTES).unwrap();
+    let b = report::aggregate_files(&[fixture()], report::MAX_LINE_BYTES).unwrap();
     assert_eq!(a.totals, b.totals);
     assert_eq!(a.by_source_month, b.by_source_month);
 }
@@ -277,7 +278,7 @@ fn empty_annotations_from_the_annotator_report_fine() {
         .args(["report", dir.path().to_str().unwrap(), "-o", out.to_str().unwrap()])
         .assert()
         .success();
-    let agg = report::aggregate_files(&[jsonl]).unwrap();
+    let agg = report::aggregate_files(&[jsonl], report::MAX_LINE_BYTES).unwrap();
     assert_eq!(agg.invalid_lines, 0);
     // One article per .txt/.md/.html file, one per line of a .jsonl file; other files are skipped.
     let expected: u64 = std::fs::read_dir(&corpus)

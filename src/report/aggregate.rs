@@ -168,6 +168,10 @@ pub struct Aggregate {
     pub duplicates: u64,
     /// Articles (ok or error) without a usable date.
     pub undated: u64,
+    /// Of those, articles whose date is well formed but outside [`PLAUSIBLE_YEARS`]
+    /// (the first 20 kept in `bad_dates` as (id, date), for the warning).
+    pub implausible_dates: u64,
+    pub bad_dates: Vec<(String, String)>,
     pub by_month: BTreeMap<String, Metrics>,
     pub by_source: BTreeMap<String, Metrics>,
     pub by_source_month: BTreeMap<(String, String), Metrics>,
@@ -184,29 +188,42 @@ impl Aggregate {
     }
 
     /// Read one JSONL stream (`name` is used in messages). I/O errors end the stream with an error;
-    /// bad lines are counted and skipped.
-    pub fn read<R: BufRead>(&mut self, name: &str, mut reader: R) -> std::io::Result<()> {
+    /// bad lines are counted and skipped, and so is a line longer than `max_line_bytes`, which is
+    /// never held in memory whole (a 3 GB line or a gzip bomb costs at most the limit).
+    pub fn read<R: BufRead>(
+        &mut self,
+        name: &str,
+        mut reader: R,
+        max_line_bytes: usize,
+    ) -> std::io::Result<()> {
         self.files.push(name.to_string());
         let mut buf = Vec::new();
         let mut n = 0u64;
         loop {
-            buf.clear();
-            if reader.read_until(b'\n', &mut buf)? == 0 {
-                return Ok(());
-            }
+            let got = match crate::bounded::read_line(&mut reader, max_line_bytes, &mut buf)? {
+                None => return Ok(()),
+                Some(got) => got,
+            };
             n += 1;
+            if got == crate::bounded::Got::TooLong {
+                let why = format!("line longer than {max_line_bytes} bytes (--max-bytes), skipped");
+                self.bad_line(name, n, why);
+                continue;
+            }
             if buf.iter().all(u8::is_ascii_whitespace) {
                 continue;
             }
             match serde_json::from_slice::<Record>(&buf) {
                 Ok(rec) => self.add(&rec),
-                Err(e) => {
-                    self.invalid_lines += 1;
-                    if self.bad_lines.len() < 20 {
-                        self.bad_lines.push(BadLine { file: name.to_string(), line: n, message: e.to_string() });
-                    }
-                }
+                Err(e) => self.bad_line(name, n, e.to_string()),
             }
+        }
+    }
+
+    fn bad_line(&mut self, file: &str, line: u64, message: String) {
+        self.invalid_lines += 1;
+        if self.bad_lines.len() < 20 {
+            self.bad_lines.push(BadLine { file: file.to_string(), line, message });
         }
     }
 
@@ -221,11 +238,21 @@ impl Aggregate {
                 return;
             }
         }
-        let month = month_of(rec.meta.published.as_deref());
+        let month = match parse_month(rec.meta.published.as_deref()) {
+            Ok(m) => m,
+            Err(why) => {
+                self.undated += 1;
+                if why != NoMonth::Missing {
+                    self.implausible_dates += 1;
+                    if self.bad_dates.len() < 20 {
+                        let date = rec.meta.published.clone().unwrap_or_default();
+                        self.bad_dates.push((rec.id.clone(), date));
+                    }
+                }
+                UNDATED.into()
+            }
+        };
         let source = source_of(rec);
-        if month == UNDATED {
-            self.undated += 1;
-        }
         let figures = match rec.status {
             Status::Error => Metrics { errors: 1, ..Metrics::default() },
             Status::Ok => figures_of(rec),
@@ -376,10 +403,28 @@ fn figures_of(rec: &Record) -> Metrics {
     }
 }
 
+/// Publication years the report places on its time axis. A date outside is a placeholder or a
+/// typo (`0001-01-01`, `9999-12`): counted as undated, with a warning, never drawn.
+pub const PLAUSIBLE_YEARS: std::ops::RangeInclusive<u16> = 1900..=2100;
+
+/// Why an article has no month.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum NoMonth {
+    /// No date, or not one in a form [`month_of`] reads.
+    Missing,
+    /// A well-formed date whose year is outside [`PLAUSIBLE_YEARS`].
+    Implausible(u16),
+}
+
 /// `YYYY-MM` of an ISO 8601 date (`2026-03-01`, `2026-03`, `2026-03-01T09:00Z`, also `2026/03/01`),
 /// else [`UNDATED`].
 pub fn month_of(published: Option<&str>) -> String {
-    let Some(p) = published.map(str::trim) else { return UNDATED.into() };
+    parse_month(published).unwrap_or_else(|_| UNDATED.into())
+}
+
+/// [`month_of`], saying why there is no month.
+pub fn parse_month(published: Option<&str>) -> Result<String, NoMonth> {
+    let Some(p) = published.map(str::trim) else { return Err(NoMonth::Missing) };
     let b = p.as_bytes();
     let ok = b.len() >= 7
         && b[..4].iter().all(u8::is_ascii_digit)
@@ -387,13 +432,17 @@ pub fn month_of(published: Option<&str>) -> String {
         && b[5..7].iter().all(u8::is_ascii_digit)
         && (b.len() == 7 || !b[7].is_ascii_digit());
     if !ok {
-        return UNDATED.into();
+        return Err(NoMonth::Missing);
     }
     let month = (b[5] - b'0') * 10 + (b[6] - b'0');
-    if !(1..=12).contains(&month) || &p[..4] == "0000" {
-        return UNDATED.into();
+    if !(1..=12).contains(&month) {
+        return Err(NoMonth::Missing);
     }
-    format!("{}-{}", &p[..4], &p[5..7])
+    let year: u16 = p[..4].parse().map_err(|_| NoMonth::Missing)?;
+    if !PLAUSIBLE_YEARS.contains(&year) {
+        return Err(NoMonth::Implausible(year));
+    }
+    Ok(format!("{}-{}", &p[..4], &p[5..7]))
 }
 
 /// Host of `meta.url` (lowercase, no `www.`, no port), else the folder the article's file is in
@@ -494,6 +543,13 @@ mod tests {
         assert_eq!(month_of(Some("２０２６-03")), UNDATED);
         assert_eq!(month_of(Some("")), UNDATED);
         assert_eq!(month_of(None), UNDATED);
+        // issue 18, item 13: placeholder years are not months to draw
+        assert_eq!(month_of(Some("0001-01-01")), UNDATED);
+        assert_eq!(month_of(Some("9999-12")), UNDATED);
+        assert_eq!(parse_month(Some("9999-12")), Err(NoMonth::Implausible(9999)));
+        assert_eq!(parse_month(Some("1899-12-31")), Err(NoMonth::Implausible(1899)));
+        assert_eq!(month_of(Some("1900-01")), "1900-01");
+        assert_eq!(month_of(Some("2100-12-31")), "2100-12");
     }
 
     #[test]

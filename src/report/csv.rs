@@ -180,12 +180,15 @@ pub fn fmt_opt(x: Option<f64>) -> String {
 }
 
 /// One CSV record: cells quoted when they hold a comma, quote, CR or LF (or start/end with a
-/// space), quotes doubled.
+/// space), quotes doubled. A cell a spreadsheet would run as a formula is neutralised first
+/// ([`defuse`]).
 pub fn write_row<'a>(out: &mut Vec<u8>, cells: impl Iterator<Item = &'a str>) {
     for (i, cell) in cells.enumerate() {
         if i > 0 {
             out.push(b',');
         }
+        let cell = defuse(cell);
+        let cell = cell.as_ref();
         let needs = cell.contains([',', '"', '\n', '\r']) || cell.starts_with(' ') || cell.ends_with(' ');
         if needs {
             out.push(b'"');
@@ -196,6 +199,27 @@ pub fn write_row<'a>(out: &mut Vec<u8>, cells: impl Iterator<Item = &'a str>) {
         }
     }
     let _ = out.write_all(b"\n");
+}
+
+/// CSV injection (OWASP): article ids, quotes, speakers and sources come from the articles, and
+/// a cell starting with `=`, `+`, `-`, `@`, tab or CR is a formula to Excel, LibreOffice and
+/// Sheets. Such a cell gets a leading `'` (shown as text, not run); a plain number (`-3`,
+/// `+0.25`) is left as it is.
+pub fn defuse(cell: &str) -> std::borrow::Cow<'_, str> {
+    let risky = cell.starts_with(['=', '+', '-', '@', '\t', '\r']);
+    if risky && !is_plain_number(cell) {
+        std::borrow::Cow::Owned(format!("'{cell}"))
+    } else {
+        std::borrow::Cow::Borrowed(cell)
+    }
+}
+
+/// An optional sign, digits, and optionally a point and more digits.
+fn is_plain_number(s: &str) -> bool {
+    let s = s.strip_prefix(['+', '-']).unwrap_or(s);
+    let (int, frac) = s.split_once('.').unwrap_or((s, "0"));
+    let digits = |t: &str| !t.is_empty() && t.bytes().all(|b| b.is_ascii_digit());
+    digits(int) && digits(frac)
 }
 
 #[cfg(test)]
@@ -213,6 +237,16 @@ mod tests {
         assert_eq!(row(&["a", "b c", ""]), "a,b c,\n");
         assert_eq!(row(&["x,y", "say \"hi\"", "l1\nl2", " pad"]), "\"x,y\",\"say \"\"hi\"\"\",\"l1\nl2\",\" pad\"\n");
         assert_eq!(row(&["睡眠 😀", "שלום"]), "睡眠 😀,שלום\n");
+    }
+
+    #[test]
+    fn issue18_formulas_are_neutralised_numbers_kept() {
+        let link = row(&["=HYPERLINK(\"http://x\")"]);
+        assert_eq!(link, r#""'=HYPERLINK(""http://x"")""#.to_string() + "\n");
+        let cells = row(&["+1+1", "-2+3", "@SUM(A1)", "-inf", "-.5"]);
+        assert_eq!(cells, "'+1+1,'-2+3,'@SUM(A1),'-inf,'-.5\n");
+        assert_eq!(row(&["\tcmd", "\r=1"]), "'\tcmd,\"'\r=1\"\n");
+        assert_eq!(row(&["-3", "+0.25", "12", "a=b", "0.3333"]), "-3,+0.25,12,a=b,0.3333\n");
     }
 
     #[test]

@@ -24,7 +24,12 @@ pub struct ReportConfig {
     pub inputs: Vec<PathBuf>,
     pub out_dir: PathBuf,
     pub html: html::HtmlOptions,
+    /// Longer lines are counted as bad lines without being held in memory.
+    pub max_line_bytes: usize,
 }
+
+/// `report --max-bytes` by default: a record of a 64 MiB article (annotate's default limit) fits.
+pub const MAX_LINE_BYTES: usize = 256 << 20;
 
 /// What a report run read and wrote.
 #[derive(Debug)]
@@ -80,17 +85,18 @@ fn walk(dir: &Path, out: &mut Vec<PathBuf>) -> std::io::Result<()> {
     Ok(())
 }
 
-/// Stream every file into one [`Aggregate`] (`.gz` files are decompressed on the fly).
-pub fn aggregate_files(paths: &[PathBuf]) -> Result<Aggregate> {
+/// Stream every file into one [`Aggregate`] (`.gz` files are decompressed on the fly); lines
+/// longer than `max_line_bytes` (decompressed) are bad lines.
+pub fn aggregate_files(paths: &[PathBuf], max_line_bytes: usize) -> Result<Aggregate> {
     let mut agg = Aggregate::new();
     for p in paths {
         let name = p.display().to_string();
         let file = std::fs::File::open(p).with_context(|| format!("cannot open {name}"))?;
         let gz = p.extension().is_some_and(|e| e.eq_ignore_ascii_case("gz"));
         let result = if gz {
-            agg.read(&name, BufReader::new(flate2::read::MultiGzDecoder::new(file)))
+            agg.read(&name, BufReader::new(flate2::read::MultiGzDecoder::new(file)), max_line_bytes)
         } else {
-            agg.read(&name, BufReader::with_capacity(1 << 20, file))
+            agg.read(&name, BufReader::with_capacity(1 << 20, file), max_line_bytes)
         };
         result.with_context(|| format!("cannot read {name}"))?;
     }
@@ -111,7 +117,7 @@ pub fn write_report(agg: &Aggregate, out_dir: &Path, opts: &html::HtmlOptions) -
 
 /// Aggregate the inputs and write the report.
 pub fn run(cfg: &ReportConfig) -> Result<ReportOutcome> {
-    let aggregate = aggregate_files(&cfg.inputs)?;
+    let aggregate = aggregate_files(&cfg.inputs, cfg.max_line_bytes)?;
     let written = write_report(&aggregate, &cfg.out_dir, &cfg.html)?;
     Ok(ReportOutcome { aggregate, written })
 }

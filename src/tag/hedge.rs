@@ -125,13 +125,15 @@ impl HedgeTagger {
                 }
             }
         }
-        // Leftmost, then longest, then most confident; drop anything overlapping a kept cue.
+        // Leftmost, then longest, then most confident; drop anything overlapping a kept cue. Kept
+        // cues are disjoint and in order, so a candidate (starting at or after the last kept one's
+        // start) can only overlap the last one: one comparison each, not a scan of every kept cue.
         cands.sort_by(|a, b| {
             a.span.start.cmp(&b.span.start).then(b.span.len().cmp(&a.span.len())).then(b.score.total_cmp(&a.score))
         });
         let mut kept: Vec<CueMatch> = Vec::new();
         for c in cands {
-            if c.span.is_empty() || kept.iter().any(|k| k.span.overlaps(c.span)) {
+            if c.span.is_empty() || kept.last().is_some_and(|k| k.span.overlaps(c.span)) {
                 continue;
             }
             kept.push(c);
@@ -214,15 +216,51 @@ pub(crate) fn words(text: &str) -> Vec<(usize, &str)> {
 }
 
 /// Up to `n` lowercase words ending before byte `pos`, nearest first.
+///
+/// Only a window before `pos` is split into words, doubled until it holds more than `n` words
+/// or reaches the start: the work is proportional to the words returned, not to `pos` (per
+/// cue in a long sentence, splitting the whole head was quadratic). A word is decided by the
+/// characters around it, so every word after the window's first is the same as in a full split.
 pub(crate) fn words_before(text: &str, pos: usize, n: usize) -> Vec<String> {
     let head = text.get(..pos).unwrap_or("");
-    words(head).iter().rev().take(n).map(|(_, w)| w.to_lowercase()).collect()
+    let mut width = 64;
+    loop {
+        let from = floor_char_boundary(head, head.len().saturating_sub(width));
+        let ws = words(&head[from..]);
+        if ws.len() > n || from == 0 {
+            return ws.iter().rev().take(n).map(|(_, w)| w.to_lowercase()).collect();
+        }
+        width *= 2;
+    }
 }
 
-/// Up to `n` lowercase words starting at or after byte `pos`, in order.
+/// Up to `n` lowercase words starting at or after byte `pos`, in order (a growing window, as in
+/// [`words_before`]: a word is complete once another follows it).
 pub(crate) fn words_after(text: &str, pos: usize, n: usize) -> Vec<String> {
     let tail = text.get(pos..).unwrap_or("");
-    words(tail).iter().take(n).map(|(_, w)| w.to_lowercase()).collect()
+    let mut width = 64;
+    loop {
+        let to = ceil_char_boundary(tail, width.min(tail.len()));
+        let ws = words(&tail[..to]);
+        if ws.len() > n || to == tail.len() {
+            return ws.iter().take(n).map(|(_, w)| w.to_lowercase()).collect();
+        }
+        width *= 2;
+    }
+}
+
+fn floor_char_boundary(s: &str, mut i: usize) -> usize {
+    while !s.is_char_boundary(i) {
+        i -= 1;
+    }
+    i
+}
+
+fn ceil_char_boundary(s: &str, mut i: usize) -> usize {
+    while !s.is_char_boundary(i) {
+        i += 1;
+    }
+    i
 }
 
 const MONTH_PREV: &[&str] = &[
@@ -332,6 +370,21 @@ mod tests {
     fn cues(text: &str) -> Vec<String> {
         let t = HedgeTagger::new().unwrap();
         t.find_cues(text).into_iter().map(|c| c.span.slice(text).to_string()).collect()
+    }
+
+    #[test]
+    fn issue18_windowed_word_lookups_match_a_full_split() {
+        let text = "Dr. O’Neil’s co-author — über-careful, 睡眠 — said it may help; well-known x-ray \
+                    results don't-stop -here- '' naïve e\u{301}sketamine ".repeat(20);
+        for pos in (0..=text.len()).filter(|&p| text.is_char_boundary(p)) {
+            let lower = |ws: Vec<&(usize, &str)>| -> Vec<String> {
+                ws.into_iter().map(|(_, w)| w.to_lowercase()).collect()
+            };
+            let full_before = lower(words(&text[..pos]).iter().rev().take(4).collect());
+            let full_after = lower(words(&text[pos..]).iter().take(4).collect());
+            assert_eq!(words_before(&text, pos, 4), full_before, "before {pos}");
+            assert_eq!(words_after(&text, pos, 4), full_after, "after {pos}");
+        }
     }
 
     #[test]

@@ -40,11 +40,19 @@ pub trait Component: Send + Sync {
 
     /// Annotate the documents of one chunk (spaCy's `pipe`): one result per document, in
     /// order; a panic becomes that document's error. The default runs [`Component::annotate`]
-    /// on each document in parallel; a component whose work batches across articles (the
+    /// on each document in parallel and charges its time to the document's
+    /// [`crate::doc::Budget`]; a component whose work batches across articles (the
     /// transformer) overrides it.
     fn annotate_batch(&self, docs: &mut [&mut Doc]) -> Vec<Result<(), ArticleError>> {
         use rayon::prelude::*;
-        docs.par_iter_mut().map(|d| ArticleError::guard(|| self.annotate(d))).collect()
+        docs.par_iter_mut()
+            .map(|d| {
+                let start = std::time::Instant::now();
+                let result = ArticleError::guard(|| self.annotate(d));
+                d.budget.charge(start.elapsed());
+                result
+            })
+            .collect()
     }
 }
 

@@ -34,10 +34,20 @@ impl ModelTagger {
         Ok(ModelTagger { replicas, encoder, config })
     }
 
-    /// The sentences of `doc` the transformer reads (all but those past the per-article cap).
+    /// The sentences of `doc` the transformer reads (all but those past the per-article caps).
     fn texts<'d>(&self, doc: &'d Doc) -> Vec<&'d str> {
-        let n = doc.sentences.len().min(self.config.max_sentences_per_doc);
-        doc.sentences[..n].iter().map(|s| s.span.slice(&doc.text)).collect()
+        doc.sentences[..self.read(doc)].iter().map(|s| s.span.slice(&doc.text)).collect()
+    }
+
+    /// How many sentences, from the start, the transformer reads: at most
+    /// `max_sentences_per_doc`, and no more than `max_bytes_per_doc` bytes of them (at least one).
+    fn read(&self, doc: &Doc) -> usize {
+        let mut bytes = 0;
+        let n = doc.sentences.iter().take(self.config.max_sentences_per_doc).take_while(|s| {
+            bytes += s.span.len();
+            bytes <= self.config.max_bytes_per_doc
+        });
+        n.count().max(1).min(doc.sentences.len())
     }
 
     /// Run one batch on the calling worker's replica.
@@ -143,11 +153,14 @@ impl Component for ModelTagger {
                 if let Some(message) = failed {
                     return Err(ArticleError::Component { component: "model", message });
                 }
-                let n = doc.sentences.len().min(self.config.max_sentences_per_doc);
+                let n = self.read(doc);
                 if n < doc.sentences.len() {
                     doc.warnings.push(format!(
-                        "article has {} sentences: the transformer read the first {n}, rules and gazetteers the rest",
-                        doc.sentences.len()
+                        "article has {} sentences: the transformer read the first {n} (at most {} \
+                         sentences, {} bytes), rules and gazetteers the rest",
+                        doc.sentences.len(),
+                        self.config.max_sentences_per_doc,
+                        self.config.max_bytes_per_doc
                     ));
                 }
                 let joined = runtime::join(n, &rows, preds);

@@ -302,7 +302,7 @@ pub fn hand_features(doc: &Doc, c: &Candidate, n_candidates: usize, main_drug: O
             .min(3) as f32
             / 3.0
     };
-    let hedge = doc.hedges.iter().any(|h| h.sentence == i) as u8 as f32;
+    let hedge = !doc.hedges_in(i).is_empty() as u8 as f32;
     let mut f = [0f32; HAND];
     f[0] = (c.drug_span.start <= cond.start) as u8 as f32;
     f[1] = ((1 + gap_words) as f32).ln() / 3.0;

@@ -81,8 +81,10 @@ pub fn find_quotes(doc: &Doc) -> Vec<Quote> {
     let mut mask: Vec<ByteSpan> = Vec::new();
     let mut last: Option<(ByteSpan, Option<ByteSpan>, Option<ByteSpan>)> = None; // (outer, speaker, cue)
     for m in &marked {
-        // skip passages nested inside an earlier one
-        if found.iter().any(|f| f.kind == QuoteKind::Direct && f.content.contains(m.content)) {
+        // skip passages nested inside an earlier one (passages come sorted by start, so only
+        // the last one found can hold this one: no scan of them all)
+        let prev = found.last();
+        if prev.is_some_and(|f| f.kind == QuoteKind::Direct && f.content.contains(m.content)) {
             continue;
         }
         let n_words = word_count(m.content.slice(text));
@@ -111,7 +113,11 @@ pub fn find_quotes(doc: &Doc) -> Vec<Quote> {
     }
 
     // 2. reported speech outside quotation marks
-    let masked = |p: usize| mask.iter().any(|s| s.start <= p && p < s.end);
+    // `mask` is sorted and disjoint (passages in text order): a binary search per position
+    let masked = |p: usize| {
+        let i = mask.partition_point(|s| s.end <= p);
+        mask.get(i).is_some_and(|s| s.start <= p)
+    };
     for c in reported::find_reported(text, &sents, &masked) {
         found.push(Found { content: c.content, kind: QuoteKind::Reported, speaker: Some(c.speaker), cue: Some(c.cue) });
     }
@@ -119,8 +125,10 @@ pub fn find_quotes(doc: &Doc) -> Vec<Quote> {
     // 3. overlaps: keep the attributed one, a direct one before a reported one
     found.sort_by_key(|f| (f.content.start, std::cmp::Reverse(f.content.end)));
     let mut kept: Vec<Found> = Vec::new();
+    // `kept` stays sorted and disjoint, and every span in it starts at or before `f`: only the
+    // last one can overlap `f` (contents are never empty).
     for f in found {
-        if let Some(k) = kept.iter_mut().find(|k| k.content.overlaps(f.content)) {
+        if let Some(k) = kept.last_mut().filter(|k| k.content.overlaps(f.content)) {
             let better = (k.speaker.is_none() && f.speaker.is_some())
                 || (k.speaker.is_some() == f.speaker.is_some() && k.kind == QuoteKind::Reported && f.kind == QuoteKind::Direct
                     && k.speaker.is_none());

@@ -168,8 +168,8 @@ pub fn claim_features(doc: &Doc, i: usize) -> ClaimFeatures {
     f.outcome_word = OUTCOME.find(text).map(|m| ByteSpan::new(m.start(), m.end()));
     f.causal = CAUSAL.find(text).map(|m| ByteSpan::new(m.start(), m.end()));
     f.correlational = CORRELATIONAL.find(text).map(|m| ByteSpan::new(m.start(), m.end()));
-    f.hedge = doc.hedges.iter().any(|h| h.sentence == i);
-    f.modal = doc.hedges.iter().filter(|h| h.sentence == i).any(|h| {
+    f.hedge = !doc.hedges_in(i).is_empty();
+    f.modal = doc.hedges_in(i).iter().any(|h| {
         let w = doc.text.get(h.span.start..h.span.end).unwrap_or("").to_lowercase();
         matches!(w.as_str(), "may" | "might" | "could")
     });

@@ -50,6 +50,11 @@ pub fn sentence_spans(text: &str) -> Vec<ByteSpan> {
     out
 }
 
+/// Longest unit [`sentence_spans`] returns, in bytes (as `segment`'s hard cap): a longer run
+/// without a sentence end is cut at its last space before the cap. The quote rules look at a
+/// cue's whole unit, so an unbounded unit made them quadratic ("experts said, " × 8,000).
+pub const MAX_UNIT: usize = 1000;
+
 fn push_trimmed(text: &str, start: usize, end: usize, out: &mut Vec<ByteSpan>) {
     if start >= end {
         return;
@@ -57,8 +62,22 @@ fn push_trimmed(text: &str, start: usize, end: usize, out: &mut Vec<ByteSpan>) {
     let s = &text[start..end];
     let lead = s.len() - s.trim_start().len();
     let t = s.trim();
-    if !t.is_empty() {
-        out.push(ByteSpan::new(start + lead, start + lead + t.len()));
+    if t.is_empty() {
+        return;
+    }
+    let (mut a, z) = (start + lead, start + lead + t.len());
+    while z - a > MAX_UNIT {
+        let window = &text[a..floor_boundary(text, a + MAX_UNIT)];
+        let cut = match window.rfind(char::is_whitespace) {
+            Some(i) if i > 0 => a + i,
+            _ => a + window.len().max(text[a..].chars().next().map_or(1, char::len_utf8)),
+        };
+        let piece = text[a..cut].trim_end();
+        out.push(ByteSpan::new(a, a + piece.len()));
+        a = cut + (text[cut..z].len() - text[cut..z].trim_start().len());
+    }
+    if a < z {
+        out.push(ByteSpan::new(a, z));
     }
 }
 
@@ -91,11 +110,19 @@ pub fn unit_at(sents: &[ByteSpan], pos: usize) -> Option<usize> {
     i.checked_sub(1)
 }
 
-/// Paragraph bounds around `pos`: from after the previous blank line to the next one.
+/// How far [`paragraph_at`] looks either way for a blank line. Its callers need no more than
+/// one unit ([`MAX_UNIT`]) or 250 bytes around a quotation, and a search to the paragraph's
+/// real ends made every quotation in a long paragraph cost the whole paragraph.
+const PARAGRAPH_REACH: usize = 4 * MAX_UNIT;
+
+/// Paragraph bounds around `pos`: from after the previous blank line to the next one, at most
+/// [`PARAGRAPH_REACH`] bytes away.
 pub fn paragraph_at(text: &str, pos: usize) -> ByteSpan {
     let pos = floor_boundary(text, pos);
-    let start = text[..pos].rfind("\n\n").map(|i| i + 2).unwrap_or(0);
-    let end = text[pos..].find("\n\n").map(|i| pos + i).unwrap_or(text.len());
+    let lo = floor_boundary(text, pos.saturating_sub(PARAGRAPH_REACH));
+    let hi = floor_boundary(text, pos.saturating_add(PARAGRAPH_REACH).min(text.len()));
+    let start = text[lo..pos].rfind("\n\n").map(|i| lo + i + 2).unwrap_or(lo);
+    let end = text[pos..hi].find("\n\n").map(|i| pos + i).unwrap_or(hi);
     ByteSpan::new(start, end)
 }
 

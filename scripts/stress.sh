@@ -1,0 +1,95 @@
+#!/usr/bin/env bash
+# Stress cases (not a test suite; issue 18): hostile inputs that once took minutes, gigabytes or
+# forever. Each case runs the release binary under /usr/bin/time -v and prints its wall time and
+# peak RSS next to its budget; the script fails (exit 1) when any case goes over, exits with an
+# unexpected status, or misses what it must say. The small version of each case is in
+# tests/hostile.rs and tests/cli.rs; these are the sizes the issue measured.
+#
+#   scripts/stress.sh              # every case (a few minutes on 2 cores)
+#   scripts/stress.sh quote html   # only the cases whose name contains one of the words
+#
+# Budgets are 3-5x what each case takes on the 2-core development machine, and far under what it
+# took before issue 18's fixes (README.md, "Hostile input", has both).
+set -euo pipefail
+root="$(cd "$(dirname "$0")/.." && pwd)"
+cd "$root"
+bin="$root/target/release/healthclaims"
+[ -x "$bin" ] || cargo build --release --locked
+[ -x /usr/bin/time ] || { echo "stress: needs /usr/bin/time (GNU time)" >&2; exit 2; }
+work="$(mktemp -d)"
+trap 'rm -rf "$work"' EXIT
+filters=("$@")
+failed=0
+
+printf '| case | time s | peak RSS MB | budget s / MB | status |\n|---|---:|---:|---:|---|\n'
+
+# case NAME SECONDS MB WANT_RC GREP -- COMMAND...: run, measure, compare. GREP (a regex, or '')
+# must match the command's stdout + stderr.
+case_() {
+  local name="$1" secs="$2" mb="$3" want_rc="$4" grep_for="$5"
+  shift 6
+  if [ "${#filters[@]}" -gt 0 ]; then
+    local hit=0
+    for f in "${filters[@]}"; do [[ "$name" == *"$f"* ]] && hit=1; done
+    [ "$hit" = 1 ] || return 0
+  fi
+  local rc=0
+  /usr/bin/time -v -o "$work/time" "$@" >"$work/out" 2>"$work/err" || rc=$?
+  local wall rss
+  wall="$(awk -F': ' '/Elapsed \(wall clock\)/ {n = split($2, p, ":"); s = 0; for (i = 1; i <= n; i++) s = s * 60 + p[i]; print s}' "$work/time")"
+  rss="$(awk -F': ' '/Maximum resident set size/ {printf "%d", $2 / 1024}' "$work/time")"
+  local status=ok
+  if [ "$rc" != "$want_rc" ]; then
+    status="exit $rc, wanted $want_rc"
+  elif awk -v w="$wall" -v b="$secs" 'BEGIN { exit !(w > b) }'; then
+    status="over time"
+  elif [ "$rss" -gt "$mb" ]; then
+    status="over memory"
+  elif [ -n "$grep_for" ] && ! cat "$work/out" "$work/err" | grep -qE "$grep_for"; then
+    status="missing /$grep_for/"
+  fi
+  printf '| %s | %.2f | %d | %s / %s | %s |\n' "$name" "$wall" "$rss" "$secs" "$mb" "$status"
+  if [ "$status" != ok ]; then
+    failed=1
+    tail -c 2000 "$work/err" >&2
+  fi
+}
+
+# Inputs, built once.
+python3 - "$work" <<'EOF'
+import os, sys
+w = sys.argv[1]
+def put(name, text):
+    with open(os.path.join(w, name), "w", encoding="utf-8") as f:
+        f.write(text)
+put("quotes-1mb.txt", "experts said, " * 75000 + '"aspirin cures headache."\n')
+hedged = "Aspirin may possibly help with headaches, experts think, and it might be linked to fewer migraines. "
+put("hedged-8mb.txt", hedged * (8 * 1024 * 1024 // len(hedged)))
+put("hedged-50mb.txt", hedged * (50 * 1024 * 1024 // len(hedged)))
+put("deep.html", "<html><body>" + "<div><span><b>" * 100000 + "<p>Aspirin may help.</p></body></html>")
+line = "Magnesium may reduce migraine frequency in some adults 😀 and 睡眠 "
+put("one-line-12mb.txt", line * (12 * 1024 * 1024 // 70))
+EOF
+truncate -s 2G "$work/sparse-2gb.txt"
+ln -s /dev/zero "$work/zero.txt"
+mkdir "$work/folder" && echo 'Aspirin may help.' >"$work/folder/a.txt" && mkfifo "$work/folder/b.txt"
+python3 - "$work/bomb.jsonl.gz" <<'EOF'
+import gzip, sys
+with gzip.open(sys.argv[1], "wb", compresslevel=9) as f:
+    chunk = b"x" * (1 << 20)
+    for _ in range(1024):  # 1 GiB of one line, about 1 MB on disk
+        f.write(chunk)
+    f.write(b"\n")
+EOF
+
+case_ "quote flood, 1 MB, rules only" 20 400 0 "" -- "$bin" annotate "$work/quotes-1mb.txt" --no-model -q -o "$work/o.jsonl"
+case_ "hedged article, 8 MB, rules only" 60 1200 0 "" -- "$bin" annotate "$work/hedged-8mb.txt" --no-model -q -o "$work/o.jsonl"
+case_ "hedged article, 50 MB, rules only" 200 4000 0 "" -- "$bin" annotate "$work/hedged-50mb.txt" --no-model -q -o "$work/o.jsonl"
+case_ "deep HTML, 100k nested tags" 15 400 0 "" -- "$bin" annotate "$work/deep.html" --no-model -q -o "$work/o.jsonl"
+case_ "one-line article, 12 MB, with the model" 120 2500 0 "" -- "$bin" annotate "$work/one-line-12mb.txt" -q -o "$work/o.jsonl"
+case_ "sparse file, 2 GiB" 10 400 1 "too large" -- "$bin" annotate "$work/sparse-2gb.txt" --no-model -o -
+case_ "symlink to /dev/zero" 10 400 1 "more than" -- "$bin" annotate "$work/zero.txt" --no-model -o -
+case_ "FIFO inside a folder" 10 400 1 "not a regular file" -- "$bin" annotate "$work/folder" --no-model -o -
+case_ "report: gzip bomb, 1 GiB line" 15 700 1 "longer than" -- "$bin" report "$work/bomb.jsonl.gz" -o "$work/report"
+
+exit "$failed"
