@@ -300,6 +300,12 @@ const CASES: &[Case] = &[
         non_hits: &[],
     },
     Case {
+        name: "staff_of_the_publisher_and_named_studies",
+        text: "\"It's the one product I tell every patient to use,\" says our founder, Dr. Vanessa Kline.\n\nThe ETAC study, which followed 800 toddlers, found that cetirizine did no better than placebo.\n\nA small 2017 study found that collagen made nails grow faster.",
+        hits: &[("the one product I tell every patient", true), ("cetirizine did no better", true), ("collagen made nails", false)],
+        non_hits: &[],
+    },
+    Case {
         name: "mood_may_is_not_a_report",
         text: "Your doctor will explain the risks. Needless to say, it works.",
         hits: &[],

@@ -130,7 +130,7 @@ fn folder_of_articles(dir: &Path, n: usize) -> PathBuf {
     let folder = dir.join("in");
     std::fs::create_dir(&folder).unwrap();
     for i in 0..n {
-        std::fs::write(folder.join(format!("art-{i:03}.txt")), article(i, 24)).unwrap();
+        std::fs::write(folder.join(format!("art-{i:03}.txt")), article(i, 8)).unwrap();
     }
     folder
 }

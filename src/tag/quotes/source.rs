@@ -614,7 +614,8 @@ pub fn assess(speaker: &str, memory: &Memory, pos: usize) -> Assessment {
     if STUDY_HEADS.contains(&head) {
         let before_head = lower.find(&head).map(|i| &s[..i]).unwrap_or("");
         let named = words(before_head, 0).iter().enumerate().any(|(k, (_, w))| {
-            let acronym = w.len() >= 3 && w.chars().filter(|c| c.is_alphabetic()).all(|c| c.is_uppercase());
+            let letters: Vec<char> = w.chars().filter(|c| c.is_alphabetic()).collect();
+            let acronym = letters.len() >= 2 && w.len() >= 3 && letters.iter().all(|c| c.is_uppercase());
             let proper = k > 0 && w.chars().next().is_some_and(char::is_uppercase) && !is_demonym(w);
             acronym || proper
         });
