@@ -68,6 +68,18 @@ const CASES: &[Case] = &[
         non_hits: &[],
     },
     Case {
+        name: "according_to_a_common_noun_with_a_name_in_apposition",
+        text: "Paxlovid did no better than placebo in that trial, according to the manufacturer, Pfizer.",
+        hits: &[("did no better than placebo", true)],
+        non_hits: &["Pfizer"],
+    },
+    Case {
+        name: "according_to_a_name_then_the_content",
+        text: "According to the CDC, Paxlovid cut the risk of hospitalisation by 89 percent.",
+        hits: &[("cut the risk of hospitalisation", true)],
+        non_hits: &["the CDC"],
+    },
+    Case {
         name: "according_to_at_sentence_end",
         text: "Prescriptions have risen steadily over five years, according to figures shared by Harbor Valley Health System.",
         hits: &[("Prescriptions have risen steadily", true)],
@@ -361,6 +373,12 @@ fn speaker_kinds_and_reasons() {
     assert_eq!(q.kind, QuoteKind::Direct);
     assert_eq!(q.speaker.as_ref().unwrap().kind, SpeakerKind::Person);
     assert!(q.reason.contains("Mayo Clinic"), "{}", q.reason);
+
+    // a name in apposition to a common-noun source belongs to the speaker
+    let doc = annotate("Paxlovid did no better than placebo, according to the manufacturer, Pfizer.");
+    assert_eq!(doc.quotes[0].speaker.as_ref().unwrap().span.slice(&doc.text), "the manufacturer, Pfizer");
+    let doc = annotate("According to the CDC, Paxlovid cut the risk of hospitalisation by 89 percent.");
+    assert_eq!(doc.quotes[0].speaker.as_ref().unwrap().span.slice(&doc.text), "the CDC");
 }
 
 #[test]

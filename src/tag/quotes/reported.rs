@@ -275,8 +275,22 @@ pub fn find_reported(text: &str, sentences: &[ByteSpan], masked: &dyn Fn(usize) 
                 continue;
             }
             let after = &text[cue.end..sent.end];
-            let x_end = after.find([',', ';', '—']).map(|i| cue.end + i);
-            let sp_end = x_end.unwrap_or(sent.end);
+            let mut x_end = after.find([',', ';', '—']).map(|i| cue.end + i);
+            let mut sp_end = x_end.unwrap_or(sent.end);
+            // "according to the manufacturer, Pfizer, …": a name in apposition to a common noun
+            // belongs to the source
+            if let Some(xe) = x_end.filter(|&xe| text[xe..].starts_with(',')) {
+                let head_lower = text[cue.end..xe].split_whitespace().last().is_some_and(|w| w.starts_with(char::is_lowercase));
+                let rest = &text[xe + 1..sent.end];
+                let stop = rest.find([',', ';', '—']);
+                let app = rest[..stop.unwrap_or(rest.len())].trim().trim_end_matches(['.', '!', '?']);
+                let ws: Vec<&str> = app.split_whitespace().collect();
+                let ws = if ws.first() == Some(&"the") { &ws[1..] } else { &ws[..] };
+                if head_lower && !ws.is_empty() && ws.len() <= 4 && ws.iter().all(|w| w.starts_with(char::is_uppercase)) {
+                    x_end = stop.map(|k| xe + 1 + k);
+                    sp_end = x_end.unwrap_or(sent.end);
+                }
+            }
             let speaker = super::text::trim_span(text, ByteSpan::new(cue.end, sp_end), &[',', '.', ' ']);
             if speaker.is_empty() {
                 continue;
