@@ -25,7 +25,8 @@ Output format (UTF-8, LF, no header):  surface<TAB>canonical name<TAB>id
   surface   lower-cased surface form, unique within the file, file sorted by it
   canonical the source's display name for the concept
   id        DrugBank id (DB01234) if present, else MeSH descriptor id (D012345), else
-            MedlinePlus id (a601234), else "-"
+            MedlinePlus id (a601234), else "-" -- skipping any id the sources attach to
+            more than one concept (assign_ids): one id <-> one concept in both files
 
 Every filter applied is listed (with the reason) in the constants below and summarised in
 models/lexicon/SOURCES.md.  The output is deterministic for given wheels.
@@ -810,11 +811,36 @@ def clean_field(s: str) -> str:
     return " ".join(str(s).replace("\t", " ").split())
 
 
-def drug_id(rec: dict) -> str:
-    for key in ("drugbank_id", "mesh_id", "medline_plus_id"):
-        if rec.get(key):
-            return clean_field(rec[key])
-    return "-"
+def drug_ids(rec: dict) -> tuple[str, ...]:
+    """A drug's candidate ids, most specific first (see assign_ids)."""
+    return tuple(clean_field(rec[k]) for k in ("drugbank_id", "mesh_id", "medline_plus_id") if rec.get(k))
+
+
+def assign_ids(tables: dict[str, dict], stats: collections.Counter) -> None:
+    """One id <-> one concept, across both lists.
+
+    The sources attach the same id to different concepts: a MeSH class id to its members
+    (D000092004 "Tyrosine Kinase Inhibitors" also on Imatinib Mesylate and Erlotinib
+    Hydrochloride), one MeSH id to two diseases (D004639 on both Nausea and Vomiting, neither
+    of which it names), one DrugBank id to a drug and its stereoisomers (DB03322 on
+    Propranolol). Which concept an id really belongs to cannot be told from the data, so an id
+    claimed by more than one concept (label + canonical name) is given to none of them: each
+    takes its first candidate id that no other concept claims, else "-" (the loader then makes
+    a name-based "HC:" id). Rows are (name, candidate ids) on entry and (name, id) on exit.
+    """
+    claims: dict[str, set] = collections.defaultdict(set)
+    for label, rows in tables.items():
+        for name, cands in rows.values():
+            for c in cands:
+                claims[c].add((label, name.lower()))
+    shared = {c for c, owners in claims.items() if len(owners) > 1}
+    stats["ids claimed by more than one concept (given to none)"] = len(shared)
+    for label, rows in tables.items():
+        for s, (name, cands) in rows.items():
+            chosen = next((c for c in cands if c not in shared), "-")
+            if cands and chosen != cands[0]:
+                stats[f"{label} surfaces whose first id was shared (next unshared id or -)"] += 1
+            rows[s] = (name, chosen)
 
 
 def build_drugs(data: dict, extra_excluded: set[str], stats: collections.Counter) -> dict:
@@ -878,7 +904,7 @@ def build_drugs(data: dict, extra_excluded: set[str], stats: collections.Counter
             stats["drug surfaces dropped: endogenous / not_entities"] += 1
             continue
         rec = canon[k]
-        row = (clean_field(rec.get("name") or k), drug_id(rec))
+        row = (clean_field(rec.get("name") or k), drug_ids(rec))
         if s in rows and rows[s] != row:
             stats["drug surfaces with conflicting concepts (first kept)"] += 1
             continue
@@ -916,7 +942,7 @@ def build_conditions(data: dict, extra_excluded: set[str], stats: collections.Co
                 stats["condition surfaces dropped: generic / not_entities"] += 1
                 continue
             rec = canon[k]
-            row = (clean_field(rec.get("name") or k), clean_field(rec.get("mesh_id") or "-"))
+            row = (clean_field(rec.get("name") or k), (clean_field(rec["mesh_id"]),) if rec.get("mesh_id") else ())
             if s in rows and rows[s] != row:
                 stats["condition surfaces with conflicting concepts (first kept)"] += 1
                 continue
@@ -1006,6 +1032,8 @@ def main(argv=None) -> int:
     for s in sorted(set(drugs) & set(conditions)):
         stats["surfaces in both lists (kept as CONDITION)"] += 1
         del drugs[s]
+
+    assign_ids({"drug": drugs, "condition": conditions}, stats)
 
     n_drugs = write_tsv(args.out / "drugs.tsv", drugs)
     n_cond = write_tsv(args.out / "conditions.tsv", conditions)

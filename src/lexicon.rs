@@ -657,6 +657,28 @@ mod tests {
         assert!(!lx.is_drug_word("ibuprofenx"));
     }
 
+    /// Over the whole shipped lexicon (generated and curated rows): an id names one concept —
+    /// one canonical name, one label (issue 18 item 11: D004639 was both "Nausea" and
+    /// "Vomiting", D009293 both a drug class and a disorder).
+    #[test]
+    fn one_id_one_concept_in_the_shipped_lexicon() {
+        let lx = Lexicon::get();
+        let mut seen: HashMap<&str, (&str, EntityLabel)> = HashMap::new();
+        let mut clashes = Vec::new();
+        for e in lx.entries() {
+            for (label, sense) in [(EntityLabel::Drug, e.drug), (EntityLabel::Condition, e.condition)] {
+                let Some(sense) = sense else { continue };
+                let c = lx.concept(sense.concept);
+                let prev = *seen.entry(c.id.as_str()).or_insert((c.name.as_str(), label));
+                if prev != (c.name.as_str(), label) && clashes.len() < 20 {
+                    clashes.push(format!("{}: {:?} {:?} vs {:?} {:?}", c.id, prev.1, prev.0, label, c.name));
+                }
+            }
+        }
+        assert!(seen.len() > 10_000, "the shipped lexicon was not read ({} ids)", seen.len());
+        assert!(clashes.is_empty(), "ids naming more than one concept:\n{}", clashes.join("\n"));
+    }
+
     #[test]
     fn offsets_survive_multibyte_text() {
         let lx = small();
