@@ -249,9 +249,19 @@ pub fn pooled(doc: &Doc, c: &Candidate) -> Vec<f32> {
 /// Z treat …"); a comma before a conjunction does.
 static CLAUSE_BREAK: once_cell::sync::Lazy<regex::Regex> = once_cell::sync::Lazy::new(|| {
     regex::Regex::new(
-        r"(?i)[;()]|:\s|,\s*(?:and|but|or|although|though|while|whereas|yet|so|which|who|just|then|because|since|as|even|only|instead)(?-u:\b)|(?-u:\b)(?:but|although|though|whereas|while|yet|however|except|unlike)(?-u:\b)",
+        r"(?i)[;()]|:\s|,\s*(?:and|but|or|although|though|while|whereas|yet|so|which|who|just|then|because|since|as|even|only|instead)(?-u:\b)|(?-u:\b)(?:but|although|though|whereas|while|yet|however|except|unlike)(?-u:\b)|(?-u:\b)and\s+(?:may|might|can|could|will|would|also|often|sometimes)(?-u:\b)",
     )
     .unwrap_or_else(|e| panic!("clause pattern: {e}"))
+});
+
+/// What opens a clause of its own between a condition and the drug after it: a relative clause
+/// ("not linked to the sexual side effects that SSRIs commonly cause", "the withdrawal problems
+/// linked to benzodiazepines") or a comparison ("no evidence that it slows joint damage the way
+/// methotrexate does"). The drug's relation to the condition lives in that clause, outside the
+/// negation before the condition.
+static OWN_CLAUSE: once_cell::sync::Lazy<regex::Regex> = once_cell::sync::Lazy::new(|| {
+    regex::Regex::new(r"(?i)^[\s,]*(?:that|which|linked to|tied to|caused by|associated with|seen with|the way|as|like|than)\s[^;:]*$")
+        .unwrap_or_else(|e| panic!("own-clause pattern: {e}"))
 });
 
 /// A negation cue that opens a sentence and scopes over all of it ("Myth: X cures Y").
@@ -273,6 +283,15 @@ pub fn negated_by_scope(doc: &Doc, c: &Candidate) -> bool {
     let cond = doc.entities[c.condition].span;
     let later = c.drug_span.start.max(cond.start).saturating_sub(s.start);
     let negs: Vec<(usize, usize)> = NEGATION.find_iter(text).collect();
+    if cond.end <= c.drug_span.start {
+        let (g0, g1) = (cond.end.saturating_sub(s.start), c.drug_span.start.saturating_sub(s.start).min(text.len()));
+        if g1 - g0 <= 40 && OWN_CLAUSE.is_match(&text[g0..g1]) {
+            // negated only by a cue of its own clause
+            let d_end = c.drug_span.end.saturating_sub(s.start).min(text.len());
+            let own = |&&(a, _): &&(usize, usize)| (a >= g0 && a < g1) || (a >= d_end && text[d_end..a].split_whitespace().count() <= 3);
+            return negs.iter().any(|x| own(&x));
+        }
+    }
     let before = negs.iter().filter(|&&(_, e)| e <= later).last().is_some_and(|&(_, e)| !CLAUSE_BREAK.is_match(&text[e..later]));
     let after_drug = c.drug_span.start > cond.start && {
         let d_end = c.drug_span.end.saturating_sub(s.start).min(text.len());
@@ -579,6 +598,14 @@ mod tests {
         assert!(!neg("Loperamide is not meant for prevention, and taking it daily can cause constipation.", "Loperamide", "constipation"));
         assert!(!neg("Metformin lowers blood sugar in type 2 diabetes.", "Metformin", "type 2 diabetes"));
         assert!(!neg("Claim: zinc cures colds.", "zinc", "colds"));
+        // a drug in a clause of its own after the condition: relative clauses and comparisons
+        assert!(!neg("Bupropion was not linked to the sexual side effects that SSRIs commonly cause.", "SSRIs", "sexual side effects"));
+        assert!(!neg("It does not cause the withdrawal problems linked to benzodiazepines.", "benzodiazepines", "withdrawal problems"));
+        assert!(!neg("There is no evidence that it slows joint damage the way methotrexate does.", "methotrexate", "joint damage"));
+        assert!(neg("It eased the nausea that ondansetron did not touch.", "ondansetron", "nausea"));
+        // a new predicate after "and" + modal
+        assert!(!neg("Diphenhydramine won't cure insomnia and may worsen confusion.", "Diphenhydramine", "confusion"));
+        assert!(neg("Diphenhydramine won't cure insomnia and anxiety.", "Diphenhydramine", "anxiety"));
     }
 
     #[test]
