@@ -92,4 +92,53 @@ case_ "symlink to /dev/zero" 10 400 1 "more than" -- "$bin" annotate "$work/zero
 case_ "FIFO inside a folder" 10 400 1 "not a regular file" -- "$bin" annotate "$work/folder" --no-model -o -
 case_ "report: gzip bomb, 1 GiB line" 15 700 1 "longer than" -- "$bin" report "$work/bomb.jsonl.gz" -o "$work/report"
 
+# Linear time on random input (issue 18's fuzz item): seeded random soups aimed at one stage each
+# -- HTML for clean, punctuation/abbreviation/bullet soup for segment, quote-mark/"said" soup for
+# quotes -- at 0.5 MB and 2 MB. Each is annotated rules-only; the 4x input must take at most 8x
+# the time (linear is 4x). The unit suites' proptests (tests/ingest_clean.rs, tests/segment.rs,
+# tests/quotes.rs, tests/entities.rs) check no panic and valid offsets on the same kinds of input.
+python3 - "$work" <<'EOF'
+import os, random, sys
+w = sys.argv[1]
+pools = {
+    "html": ["<div>", "</div>", "<p>", "</p>", "<span class='x'>", "<b>", "</b>", "<i>", "<li>",
+             "<ul>", "</ul>", "<script>var a=1;</script>", "<a href='/x'>", "</a>", "&amp;", "&nbsp;",
+             "<br>", "<!-- c -->", "<table><tr><td>", "</td></tr></table>", "<h2>", "</h2>",
+             " Aspirin may help headaches.", " Dr. Lee said", " 😀 ", " 中文 ", " metformin ", "<",
+             ">", "\"", "'", "<p", " =", "<nav>", "</nav>", "<article>", "</article>"],
+    "segment": ["Dr.", "e.g.", "i.e.", "3.5", "mg.", "U.S.", "...", "…", "!", "?", "\n", "\n\n",
+                "- ", "* ", "1. ", "•", " ", " ", "word", "Word", "(", ")", ":", ";", ",", "\"",
+                "“", "”", "No.", "vs.", "etc.", "Fig. 2", "http://a.b/c.d", "😀", "中文。", "A.", "b."],
+    "quotes": ["\"", "“", "”", "'", "‘", "’", " said", " says", " told", " according to", " experts",
+               " Dr. Ana Ruiz", " she", " he", ",", ".", " — ", " aspirin", " cures", " headache",
+               " a neurologist at Mayo Clinic", "\n\n", " studies show", " that", " wrote", " Smith"],
+}
+for kind, pool in pools.items():
+    rng = random.Random(20261207)
+    for mb, n in (("0.5", 512 * 1024), ("2", 2048 * 1024)):
+        parts, size = [], 0
+        while size < n:
+            t = rng.choice(pool)
+            parts.append(t)
+            size += len(t.encode())
+        ext = "html" if kind == "html" else "txt"
+        with open(os.path.join(w, f"fuzz-{kind}-{mb}mb.{ext}"), "w", encoding="utf-8") as f:
+            f.write("".join(parts))
+EOF
+for kind in html segment quotes; do
+  ext=txt; [ "$kind" = html ] && ext=html
+  t=()
+  for mb in 0.5 2; do
+    rm -f "$work/time"
+    case_ "random $kind soup, $mb MB, rules only" 60 1500 0 "" -- "$bin" annotate "$work/fuzz-$kind-${mb}mb.$ext" --no-model -q -o "$work/o.jsonl"
+    t+=("$(awk -F': ' '/Elapsed \(wall clock\)/ {n = split($2, p, ":"); s = 0; for (i = 1; i <= n; i++) s = s * 60 + p[i]; print s}' "$work/time" 2>/dev/null)")
+  done
+  if [ -n "${t[1]:-}" ] && [ -n "${t[0]:-}" ]; then
+    ratio="$(awk -v a="${t[0]}" -v b="${t[1]}" 'BEGIN { printf "%.1f", b / (a > 0.05 ? a : 0.05) }')"
+    verdict=ok
+    if awk -v r="$ratio" 'BEGIN { exit !(r > 8) }'; then verdict="superlinear"; failed=1; fi
+    printf '| random %s soup: 2 MB / 0.5 MB time | %sx | | ≤ 8x (linear 4x) | %s |\n' "$kind" "$ratio" "$verdict"
+  fi
+done
+
 exit "$failed"

@@ -381,6 +381,16 @@ fn speaker_kinds_and_reasons() {
     assert_eq!(doc.quotes[0].speaker.as_ref().unwrap().span.slice(&doc.text), "the CDC");
 }
 
+/// Found by scripts/stress.sh's random quote soup: a source ended by an em dash (three bytes in
+/// UTF-8) put the content's start inside the dash and panicked.
+#[test]
+fn a_source_ended_by_an_em_dash_does_not_split_the_dash() {
+    let doc = annotate("According to experts — aspirin cures headaches in most adults.");
+    let q = doc.quotes.iter().find(|q| q.span.slice(&doc.text).contains("aspirin cures headaches")).expect("a quote");
+    assert!(!q.span.slice(&doc.text).contains('—'), "{:?}", q.span.slice(&doc.text));
+    assert_eq!(q.speaker.as_ref().unwrap().span.slice(&doc.text), "experts");
+}
+
 #[test]
 fn a_pronoun_resolves_to_the_name_not_the_word_before_it() {
     let doc = annotate("For Renée Alvarado, 58, the lower dose made the difference. “On the full dose I felt like I was living in a sauna,” she said.");

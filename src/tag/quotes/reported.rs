@@ -297,12 +297,14 @@ pub fn find_reported(text: &str, sentences: &[ByteSpan], masked: &dyn Fn(usize) 
             }
             let before = super::text::trim_span(text, ByteSpan::new(sent.start, cue.start), &[',', ' ', '—']);
             let after_words = x_end.map(|xe| word_count(&text[xe..sent.end])).unwrap_or(0);
+            // past the delimiter at `xe` (',' ';' or the three-byte '—')
+            let past = |xe: usize| xe + text[xe..].chars().next().map_or(0, char::len_utf8);
             let content = if let Some(xe) = x_end.filter(|_| before.is_empty() || after_words >= 3 || before.slice(text).eq_ignore_ascii_case("also")) {
-                super::text::trim_span(text, ByteSpan::new(xe + 1, sent.end), &['.', ' ', ','])
+                super::text::trim_span(text, ByteSpan::new(past(xe), sent.end), &['.', ' ', ','])
             } else if !before.is_empty() && word_count(before.slice(text)) >= 3 {
                 before
             } else if let Some(xe) = x_end {
-                super::text::trim_span(text, ByteSpan::new(xe + 1, sent.end), &['.', ' ', ','])
+                super::text::trim_span(text, ByteSpan::new(past(xe), sent.end), &['.', ' ', ','])
             } else {
                 continue;
             };
