@@ -60,9 +60,15 @@ class BuildWithRelease(build_py):
 
 
 class PlatformWheel(bdist_wheel):
+    """Tagged for x86-64 Linux; stored uncompressed by default, since `pip install ./python`
+    unpacks the wheel straight after building it (deflating 450 MB of libtorch takes longer
+    than the whole rest of the install). HEALTHCLAIMS_WHEEL_COMPRESSION=deflated for a wheel
+    to distribute (about 170 MB)."""
+
     def finalize_options(self):
         super().finalize_options()
         self.root_is_pure = False
+        self.compression = os.environ.get("HEALTHCLAIMS_WHEEL_COMPRESSION", "stored")
 
     def get_tag(self):
         return ("py3", "none", "linux_x86_64")

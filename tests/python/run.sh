@@ -30,8 +30,7 @@ sum="$( (stat -c '%s %Y' "$tarball"; cat python/pyproject.toml python/setup.py p
 if [ ! -f .venv-py/.installed-healthclaims-"$sum" ]; then
   start=$(date +%s)
   rm -f .venv-py/.installed-healthclaims-*
-  "$py" -m pip install --quiet --disable-pip-version-check --no-build-isolation --force-reinstall --no-deps ./python >&2 \
-    || "$py" -m pip install --quiet --disable-pip-version-check --force-reinstall --no-deps ./python >&2
+  "$py" -m pip install --quiet --disable-pip-version-check --force-reinstall --no-deps ./python >&2
   rm -rf python/build python/*.egg-info
   touch .venv-py/.installed-healthclaims-"$sum"
   echo "tests/python: installed the package in $(( $(date +%s) - start ))s ($(du -sh "$("$py" -c 'import healthclaims, os; print(os.path.dirname(healthclaims.__file__))')" | cut -f1) installed)" >&2
