@@ -158,7 +158,8 @@ class Annotator:
             for raw in proc.stderr:
                 tail.append(raw.decode("utf-8", "replace").rstrip("\n"))
 
-        threading.Thread(target=drain, name="healthclaims-stderr", daemon=True).start()
+        self._drain = threading.Thread(target=drain, name="healthclaims-stderr", daemon=True)
+        self._drain.start()
 
     def _ensure(self):
         if self._proc is None or self._proc.poll() is not None:
@@ -169,6 +170,7 @@ class Annotator:
         if code is None and self._proc is not None:
             self._kill()
             code = self._proc.returncode
+        self._drain.join(timeout=5)  # the process is gone: its last stderr lines are in the pipe
         tail = "\n".join(self._stderr)
         self._proc = None
         return HealthclaimsError(f"healthclaims process {what} (exit status {code}):\n{tail}")
