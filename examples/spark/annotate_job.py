@@ -40,12 +40,24 @@ def annotate_partition(articles, binary, threads, batch_size):
     import healthclaims
 
     rows = (r.asDict() for r in articles)
-    hc = healthclaims.Annotator(binary=binary, threads=threads, torch_threads=1, batch_size=batch_size)
+    hc = healthclaims.Annotator(binary=_resolve(binary), threads=threads, torch_threads=1, batch_size=batch_size)
     try:
         for rec in hc.iter_annotate(rows, batch_size=batch_size):
             yield json.dumps(rec, ensure_ascii=False)
     finally:
         hc.close()
+
+
+def _resolve(binary):
+    """A relative --binary is found in the task's working directory (where YARN and Kubernetes
+    unpack --archives), else in SparkFiles' folder (where local mode unpacks them)."""
+    if binary and not os.path.isabs(binary) and not os.path.exists(binary):
+        from pyspark import SparkFiles
+
+        cand = os.path.join(SparkFiles.getRootDirectory(), binary)
+        if os.path.exists(cand):
+            return cand
+    return binary
 
 
 def run(spark, inputs, output, fmt=None, binary=None, partitions=None, threads=None, batch_size=64, mode="overwrite", timings=None):
