@@ -137,6 +137,7 @@ class Annotator:
         self._proc = None
         self._lines = 0  # lines written to the current process's stdin (articles and markers)
         self._lock = threading.Lock()
+        self._owner = None
         self._stderr = collections.deque(maxlen=40)
         self._start()
 
@@ -232,97 +233,111 @@ class Annotator:
         The iterable is read ahead by one batch at most beyond what the process is working on
         (the pipe's capacity), so a generator of millions of articles streams."""
         batch = batch_size or self.batch_size
-        with self._lock:
-            self._ensure()
-            proc = self._proc
-            pending = collections.deque()  # (line number, k, given id) per article sent
-            cond = threading.Condition()
-            state = {"done": False, "error": None}
-            first_line = self._lines
+        # One stream at a time per process: another thread waits its turn; the same thread
+        # (a second stream opened while iterating the first) would wait forever, so it is told.
+        if not self._lock.acquire(blocking=False):
+            if self._owner == threading.get_ident():
+                raise HealthclaimsError("this Annotator is already streaming (iter_annotate) in this thread: finish or close that first, or use a second Annotator")
+            self._lock.acquire()
+        self._owner = threading.get_ident()
+        try:
+            yield from self._stream(articles, source, batch)
+        finally:
+            self._owner = None
+            self._lock.release()
 
-            def writer():
-                n = first_line
-                k = 0
-                in_batch = 0
-                try:
-                    for article in articles:
-                        if hasattr(article, "asDict"):  # a pyspark Row
-                            article = article.asDict()
-                        try:
-                            line = _line(article)
-                        except ValueError:  # NaN or a circular structure: the CLI's JSON error
-                            line = "{" + json.dumps(str(article))[:200]
-                        k += 1
+    def _stream(self, articles, source, batch):
+        """The body of :meth:`iter_annotate`, run holding the lock."""
+        self._ensure()
+        proc = self._proc
+        pending = collections.deque()  # (line number, k, given id, given source) per article sent
+        cond = threading.Condition()
+        state = {"done": False, "error": None}
+        first_line = self._lines
+
+        def writer():
+            n = first_line
+            k = 0
+            in_batch = 0
+            try:
+                for article in articles:
+                    if hasattr(article, "asDict"):  # a pyspark Row
+                        article = article.asDict()
+                    try:
+                        line = _line(article)
+                    except ValueError:  # NaN or a circular structure: the CLI's JSON error
+                        line = "{" + json.dumps(str(article))[:200]
+                    k += 1
+                    n += 1
+                    with cond:
+                        pending.append((n, k, _given_id(article), _given_source(article)))
+                        cond.notify()
+                    proc.stdin.write(line.encode("utf-8") + b"\n")
+                    in_batch += 1
+                    if in_batch == batch:
+                        proc.stdin.write(b"\n")
+                        proc.stdin.flush()
                         n += 1
-                        with cond:
-                            pending.append((n, k, _given_id(article), _given_source(article)))
-                            cond.notify()
-                        proc.stdin.write(line.encode("utf-8") + b"\n")
-                        in_batch += 1
-                        if in_batch == batch:
-                            proc.stdin.write(b"\n")
-                            proc.stdin.flush()
-                            n += 1
-                            in_batch = 0
+                        in_batch = 0
+                if in_batch:
+                    proc.stdin.write(b"\n")
+                    n += 1
+                proc.stdin.flush()
+            except (BrokenPipeError, OSError, ValueError) as e:
+                # the process died or was killed: the reader reports it
+                with cond:
+                    state["error"] = state["error"] or e
+            except BaseException as e:  # an exception raised by the caller's iterable
+                with cond:
+                    state["error"] = e
+                    state["from_input"] = True
+                try:  # answer what was sent
                     if in_batch:
                         proc.stdin.write(b"\n")
                         n += 1
                     proc.stdin.flush()
-                except (BrokenPipeError, OSError, ValueError) as e:
-                    # the process died or was killed: the reader reports it
-                    with cond:
-                        state["error"] = state["error"] or e
-                except BaseException as e:  # an exception raised by the caller's iterable
-                    with cond:
-                        state["error"] = e
-                        state["from_input"] = True
-                    try:  # answer what was sent
-                        if in_batch:
-                            proc.stdin.write(b"\n")
-                            n += 1
-                        proc.stdin.flush()
-                    except (OSError, ValueError):
-                        state["from_input"] = False
-                finally:
-                    with cond:
-                        state["done"] = True
-                        state["lines"] = n
-                        cond.notify()
+                except (OSError, ValueError):
+                    state["from_input"] = False
+            finally:
+                with cond:
+                    state["done"] = True
+                    state["lines"] = n
+                    cond.notify()
 
-            t = threading.Thread(target=writer, name="healthclaims-writer", daemon=True)
-            t.start()
-            finished = False
-            try:
-                while True:
-                    with cond:
-                        while not pending and not state["done"]:
-                            cond.wait()
-                        if not pending:
-                            break
-                        n, k, given, given_source = pending.popleft()
-                    raw = proc.stdout.readline()
-                    if not raw:
-                        raise self._died("ended mid-batch")
-                    try:
-                        rec = json.loads(raw)
-                    except ValueError as e:
-                        self._kill()
-                        raise self._died(f"wrote a line that is not JSON ({e})")
-                    _renumber(rec, source, n, k, given, given_source)
-                    yield rec
-                t.join()
-                if state.get("from_input"):
-                    # the caller's iterable raised: what was sent was answered; pass it on
-                    self._lines = state["lines"]
-                    finished = True
-                    raise state["error"]
-                if state["error"] is not None:
-                    raise self._died(f"stopped reading input ({state['error']})")
+        t = threading.Thread(target=writer, name="healthclaims-writer", daemon=True)
+        t.start()
+        finished = False
+        try:
+            while True:
+                with cond:
+                    while not pending and not state["done"]:
+                        cond.wait()
+                    if not pending:
+                        break
+                    n, k, given, given_source = pending.popleft()
+                raw = proc.stdout.readline()
+                if not raw:
+                    raise self._died("ended mid-batch")
+                try:
+                    rec = json.loads(raw)
+                except ValueError as e:
+                    self._kill()
+                    raise self._died(f"wrote a line that is not JSON ({e})")
+                _renumber(rec, source, n, k, given, given_source)
+                yield rec
+            t.join()
+            if state.get("from_input"):
+                # the caller's iterable raised: what was sent was answered; pass it on
                 self._lines = state["lines"]
                 finished = True
-            finally:
-                if not finished:
-                    # stopped early (an error, or the caller closed the generator): records may
-                    # still be on their way, so this process cannot serve another call
-                    self._kill()
-                    self._proc = None
+                raise state["error"]
+            if state["error"] is not None:
+                raise self._died(f"stopped reading input ({state['error']})")
+            self._lines = state["lines"]
+            finished = True
+        finally:
+            if not finished:
+                # stopped early (an error, or the caller closed the generator): records may
+                # still be on their way, so this process cannot serve another call
+                self._kill()
+                self._proc = None

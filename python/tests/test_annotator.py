@@ -163,3 +163,12 @@ def test_frames_have_one_row_per_item(cli_records):
     dated = arts[arts["published"].notna()]
     assert (dated["month"] == dated["published"].str[:7]).all() and (arts[arts["published"].isna()]["month"] == "undated").all()
     assert isinstance(f["sentences"]["hedged"].dtype, pd.BooleanDtype)
+
+
+def test_a_second_stream_in_the_same_thread_is_refused_not_a_deadlock(hc):
+    it = hc.iter_annotate(["Aspirin helps.", "Ibuprofen helps."])
+    assert next(it)["status"] == "ok"
+    with pytest.raises(healthclaims.HealthclaimsError, match="already streaming"):
+        hc.annotate("Statins help.")
+    assert [r["id"] for r in it] == ["line-2"]
+    assert hc.annotate("Statins help.")["status"] == "ok"
