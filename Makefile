@@ -1,9 +1,11 @@
 # The two commands that do everything on a fresh machine (see README.md):
 #   make run    annotate corpus/ into output/annotations.jsonl (and write output/report/)
-#   make test   the whole test suite: cargo tests, DuckDB queries, the HTML report in Chromium
+#   make test   the whole test suite: cargo tests, DuckDB queries, the HTML report in Chromium,
+#               the release tarball, the Python package and the Spark job
+#   make dist   the relocatable release: dist/healthclaims-<version>-x86_64-linux.tar.gz
 # Each installs what it needs first (scripts/setup.sh).
 
-.PHONY: run test setup build bench
+.PHONY: run test setup build bench dist
 
 setup:
 	@bash scripts/setup.sh
@@ -16,7 +18,12 @@ run: build
 	./target/release/healthclaims report output/annotations.jsonl -o output/report
 	@echo "wrote output/annotations.jsonl and output/report/index.html"
 
+dist: build
+	@bash scripts/dist.sh
+
 test: setup
 	cargo test --release --locked
 	bash tests/duckdb/run.sh
 	bash tests/browser/run.sh
+	bash tests/dist/run.sh
+	bash tests/python/run.sh --spark

@@ -295,12 +295,20 @@ pub struct AnnotateArgs {
     /// libtorch intra-op threads per worker (0 = cores / workers, so the two never oversubscribe)
     #[arg(long, default_value_t = 0)]
     pub torch_threads: usize,
+
+    /// Reading '-': a blank line ends a batch, whose records are written and flushed before the
+    /// next line is read (for a program that keeps one process and sends it batches over a pipe,
+    /// as the Python package does). Records do not depend on where batches end
+    #[arg(long)]
+    pub batches: bool,
 }
 
 /// Validated settings of `annotate`.
 #[derive(Debug)]
 pub struct AnnotateConfig {
     pub units: Vec<ingest::Unit>,
+    /// `--batches`: a blank line on stdin ends a batch ([`ingest::read_batched`]).
+    pub batches: bool,
     pub destination: Destination,
     pub resume: bool,
     pub run: RunConfig,
@@ -340,8 +348,12 @@ impl AnnotateArgs {
             ingest::Unit::Stdin => false,
         };
         let total = units.iter().all(one_article).then_some(units.len() as u64);
+        if self.batches && !stdin {
+            anyhow::bail!("--batches applies to JSONL on stdin: give '-' as an input");
+        }
         Ok(AnnotateConfig {
             units,
+            batches: self.batches,
             destination,
             resume: self.resume,
             run: RunConfig {
@@ -417,6 +429,25 @@ pub fn torch_threads(threads: usize, requested: usize) -> usize {
         return requested;
     }
     (cores() / workers(threads)).max(1)
+}
+
+/// What `healthclaims --version` prints: the binary's version, the model it would load (the
+/// folder `annotate` uses by default: `$HEALTHCLAIMS_MODEL`, else beside the executable, else
+/// in the source tree) and the lexicon compiled into the binary (a fingerprint of
+/// `models/lexicon/`, computed by build.rs, so two builds with other word lists differ).
+pub fn version_text() -> String {
+    let dir = crate::runtime::default_model_dir();
+    let model = match crate::runtime::Model::read_heads(&dir) {
+        Ok(h) => format!("model {} {} ({})", h.name, h.version, dir.display()),
+        Err(e) => format!("model: none found ({e:#})"),
+    };
+    format!(
+        "healthclaims {}\n{model}\nlexicon {}+{} (compiled in: models/lexicon/, {} files)",
+        env!("CARGO_PKG_VERSION"),
+        env!("CARGO_PKG_VERSION"),
+        env!("HEALTHCLAIMS_LEXICON_FINGERPRINT"),
+        env!("HEALTHCLAIMS_LEXICON_FILES"),
+    )
 }
 
 /// Run a parsed command line; returns the process exit code.
@@ -542,8 +573,8 @@ fn annotate(cfg: AnnotateConfig) -> Result<ExitCode> {
     };
     let max_bytes = cfg.pipeline.max_article_bytes;
     let pipeline = Pipeline::new(cfg.pipeline)?;
-    let items = ingest::read(cfg.units, max_bytes);
-    let report = pipeline.annotate(items, &cfg.run, &mut writer, done.as_mut())?;
+    let items = ingest::read_batched(cfg.units, max_bytes, cfg.batches);
+    let report = pipeline.annotate_stream(items, &cfg.run, &mut writer, done.as_mut())?;
     writer.finish().context("cannot finish the output")?;
     eprintln!("{}", report.summary_line());
     Ok(if report.errors > 0 { ExitCode::from(1) } else { ExitCode::SUCCESS })

@@ -62,6 +62,14 @@ pub struct Failed {
 
 pub type Item = Result<RawArticle, Failed>;
 
+/// What [`read_batched`] yields: an article, or the end of a batch the caller asked to be
+/// answered now (a blank line on stdin under `annotate --batches`).
+#[derive(Debug)]
+pub enum Streamed {
+    Article(Item),
+    EndOfBatch,
+}
+
 /// One thing to read: a file of some format, or stdin (JSONL).
 ///
 /// A `File` may turn out unreadable (a dangling symlink, a folder whose listing failed); reading
@@ -208,27 +216,38 @@ pub enum FileKind {
 /// Read units lazily: one item per article (one per non-blank JSONL line). No article file,
 /// stream or JSONL line is read past `max_bytes`: a larger one is an error item.
 pub fn read(units: Vec<Unit>, max_bytes: usize) -> impl Iterator<Item = Item> {
-    units.into_iter().flat_map(move |u| -> Box<dyn Iterator<Item = Item>> {
+    read_batched(units, max_bytes, false).filter_map(|s| match s {
+        Streamed::Article(item) => Some(item),
+        Streamed::EndOfBatch => None,
+    })
+}
+
+/// [`read`], where with `batches` a blank line on stdin also yields [`Streamed::EndOfBatch`]
+/// (once read, before the next line is waited for): how a long-lived process driven over a
+/// pipe (the Python package) gets each batch answered without closing its input.
+pub fn read_batched(units: Vec<Unit>, max_bytes: usize, batches: bool) -> impl Iterator<Item = Streamed> {
+    units.into_iter().flat_map(move |u| -> Box<dyn Iterator<Item = Streamed>> {
+        let one = |item: Item| -> Box<dyn Iterator<Item = Streamed>> { Box::new(std::iter::once(Streamed::Article(item))) };
         match u {
             Unit::Stdin => {
-                Box::new(jsonl_lines(std::io::stdin().lock(), "-".to_string(), max_bytes))
+                Box::new(jsonl_stream(std::io::stdin().lock(), "-".to_string(), max_bytes, batches))
             }
             Unit::NotRegular(p) => {
                 let e = std::io::Error::other(
                     "not a regular file (a FIFO, device or socket): a folder walk or glob reads \
                      regular files only; name it to read it as a stream",
                 );
-                Box::new(std::iter::once(Err(read_failed(&p, e))))
+                one(Err(read_failed(&p, e)))
             }
             Unit::File(p) => match format_of(&p) {
                 Some(FileKind::Jsonl) if !p.is_dir() => match std::fs::File::open(&p) {
                     Ok(f) => {
                         let name = p.display().to_string();
-                        Box::new(jsonl_lines(std::io::BufReader::new(f), name, max_bytes))
+                        Box::new(jsonl_stream(std::io::BufReader::new(f), name, max_bytes, false))
                     }
-                    Err(e) => Box::new(std::iter::once(Err(read_failed(&p, e)))),
+                    Err(e) => one(Err(read_failed(&p, e))),
                 },
-                kind => Box::new(std::iter::once(read_file(&p, kind, max_bytes))),
+                kind => one(read_file(&p, kind, max_bytes)),
             },
         }
     })
@@ -278,12 +297,14 @@ fn read_file(p: &Path, kind: Option<FileKind>, max_bytes: usize) -> Item {
 }
 
 /// One item per non-blank line of `reader`, each line read bounded by `max_bytes` (a longer
-/// line is skipped to its end and becomes an error item; the lines after it still read).
-fn jsonl_lines<R: BufRead + 'static>(
+/// line is skipped to its end and becomes an error item; the lines after it still read). With
+/// `blank_ends_batch`, a blank line yields [`Streamed::EndOfBatch`] instead of being skipped.
+fn jsonl_stream<R: BufRead + 'static>(
     mut reader: R,
     name: String,
     max_bytes: usize,
-) -> impl Iterator<Item = Item> {
+    blank_ends_batch: bool,
+) -> impl Iterator<Item = Streamed> {
     let mut n = 0usize;
     let mut broken = false;
     let mut line = Vec::new();
@@ -298,16 +319,16 @@ fn jsonl_lines<R: BufRead + 'static>(
             Ok(Some(bounded::Got::All)) => {}
             Ok(Some(bounded::Got::TooLong)) => {
                 let error = ArticleError::OverLimit { limit: max_bytes };
-                return Some(Err(Failed { id: format!("line-{n}"), source, error }));
+                return Some(Streamed::Article(Err(Failed { id: format!("line-{n}"), source, error })));
             }
             Err(e) => {
                 // A read error mid-stream: report it once and stop this input.
                 broken = true;
-                return Some(Err(Failed {
+                return Some(Streamed::Article(Err(Failed {
                     id: format!("line-{n}"),
                     source,
                     error: ArticleError::Read { path: PathBuf::from(&name), source: e },
-                }));
+                })));
             }
         }
         if line.last() == Some(&b'\n') {
@@ -317,9 +338,12 @@ fn jsonl_lines<R: BufRead + 'static>(
             line.drain(..3); // UTF-8 BOM at the start of the file
         }
         if line.iter().all(|b| b.is_ascii_whitespace()) {
+            if blank_ends_batch {
+                return Some(Streamed::EndOfBatch);
+            }
             continue;
         }
-        return Some(parse_jsonl_article(&line, n, source));
+        return Some(Streamed::Article(parse_jsonl_article(&line, n, source)));
     })
 }
 

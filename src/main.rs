@@ -5,6 +5,12 @@ use clap::Parser;
 use std::process::ExitCode;
 
 fn main() -> ExitCode {
+    // `--version` names the model and lexicon too, which clap's static version string cannot.
+    let args: Vec<std::ffi::OsString> = std::env::args_os().skip(1).collect();
+    if args.len() == 1 && (args[0] == "--version" || args[0] == "-V") {
+        println!("{}", healthclaims::cli::version_text());
+        return ExitCode::SUCCESS;
+    }
     let cli = match healthclaims::cli::Cli::try_parse() {
         Ok(cli) => cli,
         Err(e) => {

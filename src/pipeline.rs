@@ -7,7 +7,7 @@ use crate::assemble::{self, ModelInfo, Record};
 use crate::clean;
 use crate::doc::{Doc, Sentence};
 use crate::error::ArticleError;
-use crate::ingest::{Item, RawArticle};
+use crate::ingest::{Item, RawArticle, Streamed};
 use crate::progress::{Progress, ProgressMode};
 use crate::runtime::RuntimeConfig;
 use crate::segment;
@@ -244,9 +244,20 @@ impl Pipeline {
     /// Annotate a batch: items in, records out through `writer`, in input order. With `done`
     /// (for `--resume`), items whose `(id, content hash)` is in it are skipped, and every item
     /// written is added to it, so an article repeated in the input is written once.
-    pub fn annotate<I>(&self, items: I, run: &RunConfig, writer: &mut RecordWriter, mut done: Option<&mut Done>) -> Result<BatchReport>
+    pub fn annotate<I>(&self, items: I, run: &RunConfig, writer: &mut RecordWriter, done: Option<&mut Done>) -> Result<BatchReport>
     where
         I: Iterator<Item = Item>,
+    {
+        self.annotate_stream(items.map(Streamed::Article), run, writer, done)
+    }
+
+    /// [`Pipeline::annotate`] over a stream that may also mark the end of a batch: the chunk
+    /// read so far is then annotated, written and flushed before the next item is read, so a
+    /// process driven over a pipe answers each batch without waiting for a full chunk or EOF.
+    /// Output does not depend on where the batches end.
+    pub fn annotate_stream<I>(&self, items: I, run: &RunConfig, writer: &mut RecordWriter, mut done: Option<&mut Done>) -> Result<BatchReport>
+    where
+        I: Iterator<Item = Streamed>,
     {
         let start = Instant::now();
         let pool = rayon::ThreadPoolBuilder::new()
@@ -260,7 +271,12 @@ impl Pipeline {
         let chunk_size = run.chunk_size.max(1);
         while items.peek().is_some() {
             let mut chunk = Vec::with_capacity(chunk_size);
-            for item in items.by_ref() {
+            for streamed in items.by_ref() {
+                let item = match streamed {
+                    Streamed::Article(item) => item,
+                    Streamed::EndOfBatch if chunk.is_empty() => continue,
+                    Streamed::EndOfBatch => break,
+                };
                 if let Some(done) = done.as_deref_mut() {
                     if !done.insert(done_key(&item)) {
                         report.skipped += 1;

@@ -222,3 +222,66 @@ fn closed_stdout_pipe_exits_quietly() {
     let status = child.wait().unwrap();
     assert_eq!(status.code(), Some(0));
 }
+
+/// Issue 17: under `--batches`, a blank line on stdin gets the batch's records written before
+/// any more input comes (the Python package keeps one process and waits for each batch), and
+/// the records are those of a plain run of the same lines, blank lines aside.
+#[test]
+fn issue17_batches_are_answered_before_eof() {
+    use std::io::{BufRead, BufReader, Write};
+    let line = |i: usize| format!("{{\"id\":\"b{i}\",\"text\":\"Article {i}. Aspirin may reduce pain.\"}}\n");
+    let mut child = util::bin()
+        .args(["annotate", "-", "--batches", "--no-model", "-q"])
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .expect("spawn healthclaims");
+    let mut stdin = child.stdin.take().unwrap();
+    let mut out = BufReader::new(child.stdout.take().unwrap());
+    let mut got = Vec::new();
+    // two batches (3 articles, then 1), each answered while stdin stays open
+    for batch in [0..3, 3..4] {
+        for i in batch.clone() {
+            stdin.write_all(line(i).as_bytes()).unwrap();
+        }
+        stdin.write_all(b"\n").unwrap();
+        stdin.flush().unwrap();
+        for _ in batch {
+            let mut l = String::new();
+            out.read_line(&mut l).unwrap();
+            assert!(l.ends_with('\n'), "a record per article before EOF, got {l:?}");
+            got.push(l);
+        }
+    }
+    drop(stdin);
+    let mut rest = String::new();
+    std::io::Read::read_to_string(&mut out, &mut rest).unwrap();
+    assert!(child.wait().unwrap().success());
+    assert_eq!(rest, "");
+    // the same lines without blank lines, in one plain run: the same records but for the line
+    // numbers in `source`
+    let plain: String = (0..4).map(line).collect();
+    let o = run(&["annotate", "-", "--no-model", "-q"], Some(plain.as_bytes()));
+    let want: Vec<String> = String::from_utf8(o.stdout).unwrap().lines().map(|l| l.replace("\"-:4\"", "\"-:5\"")).collect();
+    let got: Vec<String> = got.iter().map(|l| l.trim_end().to_string()).collect();
+    assert_eq!(got, want);
+    // --batches needs stdin
+    let o = run(&["annotate", "corpus", "--batches"], None);
+    assert_eq!(o.status.code(), Some(2), "{}", show(&o));
+}
+
+/// Issue 17: `--version` names the binary, the model it would load and the lexicon.
+#[test]
+fn issue17_version_names_binary_model_and_lexicon() {
+    let o = util::bin().arg("--version").env_remove("HEALTHCLAIMS_MODEL").output().unwrap();
+    assert!(o.status.success());
+    let v = String::from_utf8(o.stdout).unwrap();
+    let lines: Vec<&str> = v.lines().collect();
+    assert_eq!(lines[0], format!("healthclaims {}", env!("CARGO_PKG_VERSION")));
+    assert!(lines[1].starts_with("model healthclaims-minilm ") && lines[1].contains("models/healthclaims-minilm"), "{v}");
+    assert!(lines[2].starts_with(&format!("lexicon {}+", env!("CARGO_PKG_VERSION"))), "{v}");
+    let o = util::bin().arg("--version").env("HEALTHCLAIMS_MODEL", "/nonexistent/model").output().unwrap();
+    let v = String::from_utf8(o.stdout).unwrap();
+    assert!(v.contains("model: none found") && v.contains("/nonexistent/model"), "{v}");
+}
