@@ -72,10 +72,10 @@ fn aggregates_by_month_source_and_drug() {
     assert_eq!((undated.articles, undated.errors, undated.sentences, undated.hedged_sentences), (2, 1, 5, 2));
 
     let sources: Vec<&str> = agg.by_source.keys().map(String::as_str).collect();
-    assert_eq!(sources, ["dailyhealth.example.net", "forums", "healthnews.example.com", "wellnessblog.example.org"]);
+    assert_eq!(sources, ["dailyhealth.example", "forums", "healthnews.example", "wellnessblog.example"]);
     assert_eq!(agg.by_source["forums"].errors, 1);
-    assert_eq!(agg.by_source["wellnessblog.example.org"].articles, 3);
-    let blog_jan = &agg.by_source_month[&("wellnessblog.example.org".to_string(), "2026-01".to_string())];
+    assert_eq!(agg.by_source["wellnessblog.example"].articles, 3);
+    let blog_jan = &agg.by_source_month[&("wellnessblog.example".to_string(), "2026-01".to_string())];
     assert_eq!((blog_jan.sentences, blog_jan.hedged_sentences), (3, 1));
 
     // Drugs: by canonical name (lowercased key) else by text; "CBD" and "CBD oil" are one drug.
@@ -187,10 +187,10 @@ fn cli_writes_tidy_csv_and_html() {
     assert_eq!(column(&months, "undated", "errors"), "1");
 
     let sources = read_csv(&out.join("by_source.csv"));
-    assert_eq!(column(&sources, "healthnews.example.com", "claims_direct_causal"), "2");
+    assert_eq!(column(&sources, "healthnews.example", "claims_direct_causal"), "2");
     // healthnews: one unsupported quote in each of its 2 articles.
-    let words: u64 = column(&sources, "healthnews.example.com", "words").parse().unwrap();
-    let per_1k: f64 = column(&sources, "healthnews.example.com", "unsupported_per_1k_words").parse().unwrap();
+    let words: u64 = column(&sources, "healthnews.example", "words").parse().unwrap();
+    let per_1k: f64 = column(&sources, "healthnews.example", "unsupported_per_1k_words").parse().unwrap();
     assert!((per_1k - 2000.0 / words as f64).abs() < 1e-4);
 
     let sm = read_csv(&out.join("by_source_month.csv"));
