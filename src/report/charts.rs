@@ -194,7 +194,7 @@ pub fn rate_rows(items: &[(String, Point)], x_desc: &str, unit: &str, min_n: u64
     let row = 26.0;
     let top = 12.0;
     let bottom = top + row * items.len() as f64;
-    let height = bottom + 56.0;
+    let height = (bottom + 56.0).max(200.0);
     let plot_w = PLOT_W - 100.0;
     let x = |v: f64| left + (v - a) / (b - a) * plot_w;
     let mut out = String::new();
