@@ -58,7 +58,7 @@ pub enum Command {
     /// Score the shipped model on held-out test splits (BC5CDR, NCBI, BioScope, Yu 2019, web).
     #[command(after_help = EVAL_EXAMPLES)]
     Eval(EvalArgs),
-    /// Aggregate annotated JSONL by month, source, drug and condition: CSV tables and an HTML report.
+    /// Aggregate annotated JSONL by period, source, drug and condition: intervals, trend tests, CSV and Parquet tables and an HTML report.
     #[command(after_help = REPORT_EXAMPLES)]
     Report(ReportArgs),
 }

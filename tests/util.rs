@@ -87,10 +87,10 @@ fn json_diff(a: &serde_json::Value, b: &serde_json::Value, at: &str) -> String {
                     _ => {}
                 }
             }
-            for k in y.keys().filter(|k| !x.contains_key(*k)) {
-                return format!("{at}.{k} (written by Record, not in the line)");
+            match y.keys().find(|k| !x.contains_key(*k)) {
+                Some(k) => format!("{at}.{k} (written by Record, not in the line)"),
+                None => at.to_string(),
             }
-            at.to_string()
         }
         (Value::Array(x), Value::Array(y)) if x.len() == y.len() => {
             for (i, (v, w)) in x.iter().zip(y).enumerate() {
