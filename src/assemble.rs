@@ -48,9 +48,10 @@ pub enum Status {
     Error,
 }
 
-/// One output line. Field order is the schema's.
+/// One output line. Field order is the schema's. Readers (`report`, `--resume`) ignore fields they
+/// do not know, so a record enriched downstream still reads (output-schema.md); tests check our
+/// own output strictly by a round trip (tests/util.rs).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
 pub struct Record {
     pub schema: String,
     pub id: String,
@@ -81,7 +82,6 @@ pub struct Record {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
 pub struct SentenceOut {
     pub start: usize,
     pub end: usize,
@@ -93,7 +93,6 @@ pub struct SentenceOut {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
 pub struct EntityOut {
     pub start: usize,
     pub end: usize,
@@ -109,7 +108,6 @@ pub struct EntityOut {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
 pub struct HedgeOut {
     pub start: usize,
     pub end: usize,
@@ -120,7 +118,6 @@ pub struct HedgeOut {
 
 /// A span with its text, used inside claims and quotes.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
 pub struct SpanOut {
     pub start: usize,
     pub end: usize,
@@ -128,7 +125,6 @@ pub struct SpanOut {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
 pub struct ArgOut {
     pub start: usize,
     pub end: usize,
@@ -141,7 +137,6 @@ pub struct ArgOut {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
 pub struct EvidenceOut {
     pub kind: EvidenceKind,
     pub start: Option<usize>,
@@ -150,7 +145,6 @@ pub struct EvidenceOut {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
 pub struct ClaimOut {
     pub sentence: usize,
     pub strength: ClaimStrength,
@@ -165,7 +159,6 @@ pub struct ClaimOut {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
 pub struct SpeakerOut {
     pub start: usize,
     pub end: usize,
@@ -174,7 +167,6 @@ pub struct SpeakerOut {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
 pub struct QuoteOut {
     pub start: usize,
     pub end: usize,
@@ -188,7 +180,6 @@ pub struct QuoteOut {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
 pub struct TopConcept {
     pub name: String,
     pub id: Option<String>,
@@ -197,7 +188,6 @@ pub struct TopConcept {
 
 /// Per-article figures for dashboards.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
 pub struct Summary {
     pub words: usize,
     pub sentences: usize,
@@ -217,7 +207,6 @@ pub struct Summary {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
 pub struct ModelInfo {
     pub name: String,
     pub version: String,

@@ -58,7 +58,7 @@ pub enum Command {
     /// Score the shipped model on held-out test splits (BC5CDR, NCBI, BioScope, Yu 2019, web).
     #[command(after_help = EVAL_EXAMPLES)]
     Eval(EvalArgs),
-    /// Aggregate annotated JSONL by month, source, drug and condition: CSV tables and an HTML report.
+    /// Aggregate annotated JSONL by period, source, drug and condition: intervals, trend tests, CSV and Parquet tables and an HTML report.
     #[command(after_help = REPORT_EXAMPLES)]
     Report(ReportArgs),
 }
@@ -197,9 +197,14 @@ const REPORT_EXAMPLES: &str = "\
 Examples:
   healthclaims report output/*.jsonl -o report/     # report/index.html + report/*.csv
   healthclaims report output/ --top 25 --min-sentences 5
+  healthclaims report daily/ --period week --since 2026-01 --until 2026-06-30
+  healthclaims report output/ --source-from field --source-field meta.site
 
-Inputs: annotated .jsonl files (also .jsonl.gz), folders of them, or globs. Month is
-meta.published (else 'undated', still counted); source is the URL's host, else the article's folder.
+Inputs: annotated .jsonl files (also .jsonl.gz), folders of them, or globs. The period is
+meta.published at --period (else 'undated', still counted); the source is the URL's registrable
+domain (news.bbc.co.uk -> bbc.co.uk), else the article's folder (--source-from).
+Writes index.html, CSV tables (trends.csv: first-vs-last change and trend test per measure and
+source) and Parquet tables (articles, sentences, claims, quotes).
 Exit status: 0 ok, 1 some lines were not healthclaims/1 records (the report is still written), 2 error.";
 
 #[derive(Debug, Args)]
@@ -216,8 +221,34 @@ pub struct ReportArgs {
     pub top: usize,
 
     /// Sentences a drug needs to enter the "top drugs by hedging rate" chart
-    #[arg(long, default_value_t = 3)]
+    #[arg(long, default_value_t = 10)]
     pub min_sentences: u64,
+
+    /// A rate out of fewer units (sentences, quotes, claims) is drawn as a hollow point and
+    /// flagged in tables: too few to read alone
+    #[arg(long, default_value_t = 30)]
+    pub min_n: u64,
+
+    /// Time grain of the charts, tables and trend tests
+    #[arg(long, value_enum, default_value_t = crate::report::period::Period::Month)]
+    pub period: crate::report::period::Period,
+
+    /// Only articles published on or after this date (YYYY-MM-DD or YYYY-MM); undated ones are left out
+    #[arg(long)]
+    pub since: Option<String>,
+
+    /// Only articles published on or before this date (YYYY-MM-DD, or YYYY-MM: to its last day)
+    #[arg(long)]
+    pub until: Option<String>,
+
+    /// Where an article's source comes from: the URL's registrable domain (else the folder), the
+    /// folder of the article's file, or a record field (--source-field)
+    #[arg(long, value_enum, default_value_t = SourceFromArg::Url)]
+    pub source_from: SourceFromArg,
+
+    /// The field --source-from field reads, as a dotted path (a string; records without it fall back to the URL)
+    #[arg(long, default_value = "meta.site")]
+    pub source_field: String,
 
     /// Sources drawn as their own line in the hedging-over-time chart
     #[arg(long, default_value_t = 8)]
@@ -228,20 +259,49 @@ pub struct ReportArgs {
     pub max_bytes: usize,
 }
 
+/// `report --source-from`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum SourceFromArg {
+    Url,
+    Folder,
+    Field,
+}
+
 impl ReportArgs {
     pub fn validate(self) -> Result<crate::report::ReportConfig> {
+        use crate::report::period::parse_bound;
+        use crate::report::source::SourceFrom;
         let inputs = if self.inputs.is_empty() { vec!["output".to_string()] } else { self.inputs };
         if self.top == 0 {
             anyhow::bail!("--top must be at least 1");
         }
+        let since = self.since.as_deref().map(|s| parse_bound(s, false)).transpose().map_err(|e| anyhow::anyhow!("--since: {e}"))?;
+        let until = self.until.as_deref().map(|s| parse_bound(s, true)).transpose().map_err(|e| anyhow::anyhow!("--until: {e}"))?;
+        if let (Some(a), Some(b)) = (since, until) {
+            if a > b {
+                anyhow::bail!("--since {a} is after --until {b}");
+            }
+        }
+        let field = self.source_field.trim();
+        if self.source_from == SourceFromArg::Field && (field.is_empty() || field.split('.').any(str::is_empty)) {
+            anyhow::bail!("--source-field must be a dotted field path such as meta.site");
+        }
+        let source_from = match self.source_from {
+            SourceFromArg::Url => SourceFrom::Url,
+            SourceFromArg::Folder => SourceFrom::Folder,
+            SourceFromArg::Field => SourceFrom::Field(field.to_string()),
+        };
         Ok(crate::report::ReportConfig {
             inputs: crate::report::resolve_inputs(&inputs)?,
             out_dir: self.output,
+            grouping: crate::report::Grouping { period: self.period, since, until, source_from },
             html: crate::report::html::HtmlOptions {
                 top: self.top,
                 top_sources: self.sources,
                 min_sentences: self.min_sentences,
+                min_n: self.min_n,
                 csv_files: Vec::new(),
+                parquet_files: Vec::new(),
             },
             max_line_bytes: self.max_bytes,
         })

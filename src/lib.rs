@@ -31,5 +31,5 @@ pub mod progress;     // indicatif progress on stderr, or nothing
 pub mod pipeline;     // ordered stages, rayon, deterministic output
 pub mod train;        // `train`: fine-tune encoder + heads on ../shared/data
 pub mod eval;         // `eval`: held-out scores of the shipped model
-pub mod report;       // annotated JSONL → CSV tables + HTML report (`healthclaims report`)
+pub mod report;       // annotated JSONL → CSV/Parquet tables, trend tests + HTML report (`healthclaims report`)
 pub mod cli;          // flags → Config → run

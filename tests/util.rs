@@ -1,5 +1,7 @@
 //! Test helpers: a temp dir per test, running the binary, and parsing its JSONL output back
-//! into the strict `Record` type (unknown fields are an error).
+//! into `Record` strictly: the product type ignores unknown fields (readers are forward
+//! compatible), so [`strict_record`] also checks that the record writes back to the same JSON,
+//! i.e. that our writer emits no field the type does not know and drops none.
 
 #![allow(dead_code)]
 
@@ -58,9 +60,48 @@ pub fn run(args: &[&str], stdin: Option<&[u8]>) -> Output {
 pub fn parse_jsonl(bytes: &[u8]) -> Vec<Record> {
     let text = std::str::from_utf8(bytes).expect("output is UTF-8");
     assert!(text.is_empty() || text.ends_with('\n'), "output must end with a newline");
-    text.lines()
-        .map(|l| serde_json::from_str::<Record>(l).unwrap_or_else(|e| panic!("bad record ({e}): {l:.300}")))
-        .collect()
+    text.lines().map(|l| strict_record(l).unwrap_or_else(|e| panic!("bad record ({e}): {l:.300}"))).collect()
+}
+
+/// One line as a `Record`, with no field the type does not know: the record, written back,
+/// must equal the line as JSON (the `deny_unknown_fields` of a test-only view of the schema).
+pub fn strict_record(line: &str) -> Result<Record, String> {
+    let rec: Record = serde_json::from_str(line).map_err(|e| e.to_string())?;
+    let original: serde_json::Value = serde_json::from_str(line).map_err(|e| e.to_string())?;
+    let back: serde_json::Value = serde_json::from_str(&serde_json::to_string(&rec).unwrap()).unwrap();
+    if back != original {
+        return Err(format!("fields unknown to Record or not written back: {}", json_diff(&original, &back, "")));
+    }
+    Ok(rec)
+}
+
+/// The first path where two JSON values differ.
+fn json_diff(a: &serde_json::Value, b: &serde_json::Value, at: &str) -> String {
+    use serde_json::Value;
+    match (a, b) {
+        (Value::Object(x), Value::Object(y)) => {
+            for (k, v) in x {
+                match y.get(k) {
+                    None => return format!("{at}.{k} (in the line, not in Record)"),
+                    Some(w) if w != v => return json_diff(v, w, &format!("{at}.{k}")),
+                    _ => {}
+                }
+            }
+            match y.keys().find(|k| !x.contains_key(*k)) {
+                Some(k) => format!("{at}.{k} (written by Record, not in the line)"),
+                None => at.to_string(),
+            }
+        }
+        (Value::Array(x), Value::Array(y)) if x.len() == y.len() => {
+            for (i, (v, w)) in x.iter().zip(y).enumerate() {
+                if v != w {
+                    return json_diff(v, w, &format!("{at}[{i}]"));
+                }
+            }
+            at.to_string()
+        }
+        _ => format!("{at}: {a} vs {b}"),
+    }
 }
 
 pub fn show(o: &Output) -> String {

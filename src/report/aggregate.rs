@@ -1,22 +1,49 @@
 //! Annotated JSONL → per-group totals. Takes `healthclaims/1` lines (one [`Record`] each, read
-//! one at a time, so memory grows with the number of groups, not of articles) and returns an
-//! [`Aggregate`]: counts by month, by source, by source × month, by drug and by condition, plus
-//! the most-cited unsupported quotes with a few places each is cited.
+//! one at a time) and returns an [`Aggregate`]: counts by period, by source, by source × period,
+//! by drug (grouped by canonical id; drug classes kept apart from drugs) and by condition, the
+//! most-cited unsupported quotes, one small row per article (period, source and counts: what the
+//! trend tests need, about 40 bytes an article), and for every chart point a few of its
+//! sentences (the drill-down). Memory grows with the groups and the articles' rows, never with
+//! the text.
 //!
-//! Month is `meta.published` as `YYYY-MM`, else [`UNDATED`] (undated articles are counted, never
-//! dropped). Source is the host of `meta.url` (without `www.`), else the name of the folder the
-//! article came from. `status: error` records are counted as errors of their source and month and
-//! add nothing else; lines that are not records are counted as invalid. An article seen twice
-//! (same id and content hash, e.g. in two overlapping batch files) is counted once.
+//! Period is `meta.published` at the chosen grain ([`Period`]), else [`UNDATED`] (undated
+//! articles are counted, never dropped, unless `--since/--until` asks for a date range). Source
+//! is chosen by [`SourceFrom`] (default: the URL's registrable domain, else the article's folder).
+//! `status: error` records are counted as errors of their source and period and add nothing else;
+//! lines that are not records are counted as invalid, with the reason per line. Readers ignore
+//! fields they do not know (output-schema.md). An article seen twice (same id and content hash,
+//! e.g. in two overlapping batch files) is counted once.
 
+use super::period::{parse_date, NoDate, Period};
+pub use super::period::{PLAUSIBLE_YEARS, UNDATED};
+use super::source::SourceFrom;
+use super::stats::{wilson, Rate};
 use crate::assemble::{ArgOut, Record, Status};
 use crate::doc::{ClaimStrength, EntityLabel};
+use chrono::NaiveDate;
 use sha2::{Digest, Sha256};
-use std::collections::{BTreeMap, BTreeSet, HashSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::io::BufRead;
 
-/// The month of articles without a usable `meta.published` date.
-pub const UNDATED: &str = "undated";
+/// How records are grouped and which are read.
+#[derive(Debug, Clone, Default)]
+pub struct Grouping {
+    pub period: Period,
+    /// Keep only articles dated on or after / on or before (undated ones are then left out).
+    pub since: Option<NaiveDate>,
+    pub until: Option<NaiveDate>,
+    pub source_from: SourceFrom,
+}
+
+/// Where one counted article sits: handed to the row sink (the Parquet tables) with its record.
+#[derive(Debug, Clone)]
+pub struct Placed<'a> {
+    pub source: &'a str,
+    /// `meta.published` as read (trimmed), when it is a plausible date.
+    pub date: Option<String>,
+    /// Its period key, or [`UNDATED`].
+    pub period: &'a str,
+}
 
 /// The claim strengths that count as claims, strongest first (the CSV column order).
 pub const STRENGTHS: [ClaimStrength; 3] =
@@ -56,6 +83,18 @@ impl Metrics {
     pub fn unsupported_per_1k_words(&self) -> Option<f64> {
         ratio(self.unsupported_quotes.saturating_mul(1000), self.words)
     }
+    /// Hedged sentences of sentences, with its Wilson interval.
+    pub fn hedged(&self) -> Option<Rate> {
+        wilson(self.hedged_sentences, self.sentences)
+    }
+    /// Unsupported quotes of quotes, with its Wilson interval.
+    pub fn unsupported(&self) -> Option<Rate> {
+        wilson(self.unsupported_quotes, self.quotes)
+    }
+    /// Share of the (non-negated) claims that have strength [`STRENGTHS`]`[k]`.
+    pub fn strength_share(&self, k: usize) -> Option<Rate> {
+        wilson(self.claims[k], self.claims_total())
+    }
     fn add(&mut self, f: &Metrics) {
         self.articles += f.articles;
         self.errors += f.errors;
@@ -81,8 +120,11 @@ pub struct ConceptStats {
     /// Display name: the canonical name when the tagger normalised a mention, else the
     /// lowercased text.
     pub name: String,
-    /// Vocabulary id, when the tagger normalised it.
+    /// Vocabulary id, when the tagger normalised it (the group key then).
     pub id: Option<String>,
+    /// A drug class (a MeSH descriptor id, `D` + digits, such as Anticoagulants), not a drug
+    /// (DrugBank `DB…`): shown apart, never ranked with its members.
+    pub class: bool,
     /// Articles that mention it.
     pub articles: u64,
     pub mentions: u64,
@@ -96,13 +138,18 @@ pub struct ConceptStats {
 }
 
 impl ConceptStats {
-    /// Take the canonical name and id from the first mention that has them.
+    /// Take the canonical name and id from the first mention that has them (the group key is
+    /// the id when there is one, so every mention of a group has the same id).
     fn learn(&mut self, key: &str, name: Option<&str>, id: Option<&str>) {
-        match name.map(str::trim).filter(|n| !n.is_empty()) {
-            Some(n) if self.id.is_none() && (self.name.is_empty() || self.name == key) => {
-                self.name = n.to_string();
-                self.id = id.map(str::to_string);
+        let id = id.map(str::trim).filter(|i| !i.is_empty());
+        if self.id.is_none() {
+            if let Some(id) = id {
+                self.id = Some(id.to_string());
+                self.class = is_class_id(id);
             }
+        }
+        match name.map(str::trim).filter(|n| !n.is_empty()) {
+            Some(n) if self.name.is_empty() || self.name == key => self.name = n.to_string(),
             _ if self.name.is_empty() => self.name = key.to_string(),
             _ => {}
         }
@@ -110,9 +157,72 @@ impl ConceptStats {
     pub fn hedged_rate(&self) -> Option<f64> {
         ratio(self.hedged_sentences, self.sentences)
     }
+    pub fn hedged(&self) -> Option<Rate> {
+        wilson(self.hedged_sentences, self.sentences)
+    }
     pub fn claims_total(&self) -> u64 {
         self.claims.iter().sum()
     }
+}
+
+/// A MeSH descriptor id (`D003704`): a class or category, not one drug.
+pub fn is_class_id(id: &str) -> bool {
+    let b = id.as_bytes();
+    b.len() > 1 && b[0] == b'D' && b[1..].iter().all(u8::is_ascii_digit)
+}
+
+/// One article's row for the trend tests.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ArticleRow {
+    /// Ordinal of its period ([`Period::of`]); `None` when undated.
+    pub ordinal: Option<i64>,
+    /// Index into [`Aggregate::source_names`].
+    pub source: u32,
+    pub sentences: u32,
+    pub hedged: u32,
+    pub quotes: u32,
+    pub unsupported: u32,
+    pub claims: [u32; 3],
+}
+
+/// What a chart point counts, for the drill-down.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum DrillKey {
+    /// All sources in one period.
+    Period(String),
+    /// One source in one period.
+    SourcePeriod(String, String),
+    /// One drug or class (its group key).
+    Drug(String),
+}
+
+/// One sentence shown in a drill-down table.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SentenceSample {
+    pub article: String,
+    /// Index in the record's `sentences` (0-based, as in the JSONL and the tables).
+    pub sentence: usize,
+    pub text: String,
+    pub hedged: bool,
+    /// The hedge cues in it.
+    pub cues: Vec<String>,
+    /// Its claims, as "strength: drug → condition" ("negated" for denied relations).
+    pub claims: Vec<String>,
+    /// Its quotes, with whether each is supported.
+    pub quotes: Vec<(String, bool)>,
+    pub url: Option<String>,
+}
+
+/// Sentences kept per drill-down table, hedged and not hedged each.
+pub const DRILL_SAMPLES: usize = 12;
+
+/// A chart point's sentences: counts and the first few of each kind.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Drill {
+    pub sentences: u64,
+    pub hedged_sentences: u64,
+    pub hedged: Vec<SentenceSample>,
+    pub plain: Vec<SentenceSample>,
 }
 
 /// One place an unsupported quote is cited.
@@ -166,15 +276,27 @@ pub struct Aggregate {
     pub bad_lines: Vec<BadLine>,
     /// Records skipped because the same (id, content hash) was already counted.
     pub duplicates: u64,
-    /// Articles (ok or error) without a usable date.
+    /// How records were grouped.
+    pub grouping: Grouping,
+    /// Articles left out by `--since/--until` (undated ones included).
+    pub out_of_range: u64,
+    /// Articles (ok or error) without a usable date (or one too coarse for the period).
     pub undated: u64,
     /// Of those, articles whose date is well formed but outside [`PLAUSIBLE_YEARS`]
     /// (the first 20 kept in `bad_dates` as (id, date), for the warning).
     pub implausible_dates: u64,
     pub bad_dates: Vec<(String, String)>,
-    pub by_month: BTreeMap<String, Metrics>,
+    pub by_period: BTreeMap<String, Metrics>,
+    /// Period key → ordinal (consecutive periods differ by 1).
+    pub ordinals: BTreeMap<String, i64>,
     pub by_source: BTreeMap<String, Metrics>,
-    pub by_source_month: BTreeMap<(String, String), Metrics>,
+    pub by_source_period: BTreeMap<(String, String), Metrics>,
+    /// One row per ok article, in reading order.
+    pub articles: Vec<ArticleRow>,
+    pub source_names: Vec<String>,
+    source_index: HashMap<String, u32>,
+    /// Sentences behind each chart point.
+    pub drill: BTreeMap<DrillKey, Drill>,
     pub drugs: BTreeMap<String, ConceptStats>,
     pub conditions: BTreeMap<String, ConceptStats>,
     /// Unsupported quotes by normalised text.
@@ -187,14 +309,25 @@ impl Aggregate {
         Self::default()
     }
 
+    pub fn with_grouping(grouping: Grouping) -> Self {
+        Aggregate { grouping, ..Self::default() }
+    }
+
     /// Read one JSONL stream (`name` is used in messages). I/O errors end the stream with an error;
     /// bad lines are counted and skipped, and so is a line longer than `max_line_bytes`, which is
     /// never held in memory whole (a 3 GB line or a gzip bomb costs at most the limit).
-    pub fn read<R: BufRead>(
+    pub fn read<R: BufRead>(&mut self, name: &str, reader: R, max_line_bytes: usize) -> std::io::Result<()> {
+        self.read_into(name, reader, max_line_bytes, &mut |_, _| Ok(()))
+    }
+
+    /// [`Aggregate::read`], handing every counted record and its place to `sink` (an error from
+    /// the sink ends the stream).
+    pub fn read_into<R: BufRead>(
         &mut self,
         name: &str,
         mut reader: R,
         max_line_bytes: usize,
+        sink: &mut dyn FnMut(&Record, &Placed) -> std::io::Result<()>,
     ) -> std::io::Result<()> {
         self.files.push(name.to_string());
         let mut buf = Vec::new();
@@ -213,8 +346,12 @@ impl Aggregate {
             if buf.iter().all(u8::is_ascii_whitespace) {
                 continue;
             }
+            let raw = match &self.grouping.source_from {
+                SourceFrom::Field(_) => serde_json::from_slice::<serde_json::Value>(&buf).ok(),
+                _ => None,
+            };
             match serde_json::from_slice::<Record>(&buf) {
-                Ok(rec) => self.add(&rec),
+                Ok(rec) => self.add_with(&rec, raw.as_ref(), sink)?,
                 Err(e) => self.bad_line(name, n, e.to_string()),
             }
         }
@@ -229,49 +366,123 @@ impl Aggregate {
 
     /// Count one record.
     pub fn add(&mut self, rec: &Record) {
+        let _ = self.add_with(rec, None, &mut |_, _| Ok(()));
+    }
+
+    fn add_with(
+        &mut self,
+        rec: &Record,
+        raw: Option<&serde_json::Value>,
+        sink: &mut dyn FnMut(&Record, &Placed) -> std::io::Result<()>,
+    ) -> std::io::Result<()> {
         if let Some(hash) = rec.content_hash.as_deref() {
             let digest = Sha256::new().chain_update(rec.id.as_bytes()).chain_update([0]).chain_update(hash.as_bytes()).finalize();
             let mut key = [0u8; 16];
             key.copy_from_slice(&digest[..16]);
             if !self.seen.insert(key) {
                 self.duplicates += 1;
-                return;
+                return Ok(());
             }
         }
-        let month = match parse_month(rec.meta.published.as_deref()) {
-            Ok(m) => m,
-            Err(why) => {
+        let dated = parse_date(rec.meta.published.as_deref());
+        if self.grouping.since.is_some() || self.grouping.until.is_some() {
+            let inside = dated.as_ref().is_ok_and(|d| {
+                let day = d.first_day();
+                self.grouping.since.is_none_or(|s| day >= s) && self.grouping.until.is_none_or(|u| day <= u)
+            });
+            if !inside {
+                self.out_of_range += 1;
+                return Ok(());
+            }
+        }
+        let placed = dated.as_ref().ok().and_then(|d| self.grouping.period.of(*d));
+        let (period, ordinal) = match (&dated, placed) {
+            (Ok(_), Some((key, ord))) => (key, Some(ord)),
+            (why, _) => {
                 self.undated += 1;
-                if why != NoMonth::Missing {
+                if let Err(NoDate::Implausible(_)) = why {
                     self.implausible_dates += 1;
                     if self.bad_dates.len() < 20 {
                         let date = rec.meta.published.clone().unwrap_or_default();
                         self.bad_dates.push((rec.id.clone(), date));
                     }
                 }
-                UNDATED.into()
+                (UNDATED.to_string(), None)
             }
         };
-        let source = source_of(rec);
+        if let Some(ord) = ordinal {
+            self.ordinals.insert(period.clone(), ord);
+        }
+        let source = super::source::source_of(rec, &self.grouping.source_from, raw);
         let figures = match rec.status {
             Status::Error => Metrics { errors: 1, ..Metrics::default() },
             Status::Ok => figures_of(rec),
         };
         self.totals.add(&figures);
-        self.by_month.entry(month.clone()).or_default().add(&figures);
+        self.by_period.entry(period.clone()).or_default().add(&figures);
         self.by_source.entry(source.clone()).or_default().add(&figures);
-        self.by_source_month.entry((source.clone(), month)).or_default().add(&figures);
+        self.by_source_period.entry((source.clone(), period.clone())).or_default().add(&figures);
         if rec.status == Status::Ok {
-            self.add_concepts(rec);
+            let next = self.source_names.len() as u32;
+            let index = *self.source_index.entry(source.clone()).or_insert(next);
+            if index == next {
+                self.source_names.push(source.clone());
+            }
+            let c = |x: u64| x.min(u32::MAX as u64) as u32;
+            self.articles.push(ArticleRow {
+                ordinal,
+                source: index,
+                sentences: c(figures.sentences),
+                hedged: c(figures.hedged_sentences),
+                quotes: c(figures.quotes),
+                unsupported: c(figures.unsupported_quotes),
+                claims: figures.claims.map(c),
+            });
+            let keys = self.add_concepts(rec);
             self.add_quotes(rec, &source);
+            let mut drill_keys: Vec<(DrillKey, Option<&BTreeSet<usize>>)> = Vec::new();
+            if ordinal.is_some() {
+                drill_keys.push((DrillKey::Period(period.clone()), None));
+                drill_keys.push((DrillKey::SourcePeriod(source.clone(), period.clone()), None));
+            }
+            for (key, sentences) in &keys {
+                drill_keys.push((DrillKey::Drug(key.clone()), Some(sentences)));
+            }
+            self.add_drill(rec, &drill_keys);
+        }
+        let date = dated.is_ok().then(|| rec.meta.published.as_deref().unwrap_or("").trim().to_string());
+        sink(rec, &Placed { source: &source, date, period: &period })
+    }
+
+    /// Count the record's sentences into each drill-down group (`None`: every sentence), keeping
+    /// the first [`DRILL_SAMPLES`] hedged and not hedged.
+    fn add_drill(&mut self, rec: &Record, keys: &[(DrillKey, Option<&BTreeSet<usize>>)]) {
+        let mut samples: HashMap<usize, SentenceSample> = HashMap::new();
+        for (key, only) in keys {
+            let drill = self.drill.entry(key.clone()).or_default();
+            let all: Vec<usize> = match only {
+                Some(set) => set.iter().copied().filter(|&i| i < rec.sentences.len()).collect(),
+                None => (0..rec.sentences.len()).collect(),
+            };
+            for i in all {
+                let hedged = rec.sentences[i].hedged;
+                drill.sentences += 1;
+                drill.hedged_sentences += u64::from(hedged);
+                let list = if hedged { &mut drill.hedged } else { &mut drill.plain };
+                if list.len() < DRILL_SAMPLES {
+                    list.push(samples.entry(i).or_insert_with(|| sample_of(rec, i)).clone());
+                }
+            }
         }
     }
 
-    fn add_concepts(&mut self, rec: &Record) {
+    /// Count the record's drugs and conditions; returns each drug's key and the sentences that
+    /// mention it.
+    fn add_concepts(&mut self, rec: &Record) -> Vec<(String, BTreeSet<usize>)> {
         // (label, key) -> sentences mentioning it in this article.
         let mut in_article: BTreeMap<(EntityLabel, String), BTreeSet<usize>> = BTreeMap::new();
         for e in &rec.entities {
-            let Some(key) = concept_key(e.name.as_deref(), &e.text) else { continue };
+            let Some(key) = concept_key(e.id.as_deref(), e.name.as_deref(), &e.text) else { continue };
             let stats = self.concepts_mut(e.label).entry(key.clone()).or_default();
             stats.mentions += 1;
             stats.learn(&key, e.name.as_deref(), e.id.as_deref());
@@ -295,13 +506,18 @@ impl Aggregate {
                 in_article.entry((label, key)).or_default();
             }
         }
+        let mut drugs = Vec::new();
         for ((label, key), sentences) in in_article {
             let hedged = sentences.iter().filter(|&&i| rec.sentences[i].hedged).count() as u64;
-            let stats = self.concepts_mut(label).entry(key).or_default();
+            let stats = self.concepts_mut(label).entry(key.clone()).or_default();
             stats.articles += 1;
             stats.sentences += sentences.len() as u64;
             stats.hedged_sentences += hedged;
+            if label == EntityLabel::Drug {
+                drugs.push((key, sentences));
+            }
         }
+        drugs
     }
 
     fn concepts_mut(&mut self, label: EntityLabel) -> &mut BTreeMap<String, ConceptStats> {
@@ -346,13 +562,19 @@ impl Aggregate {
     }
 
     /// Drugs or conditions, most hedged first, among those mentioned in at least `min_sentences`
-    /// sentences (ties: more sentences first, then name).
+    /// sentences (ties: more sentences first, then name); `classes` picks drug classes or
+    /// single drugs (conditions have no classes).
     pub fn top_hedged(&self, label: EntityLabel, min_sentences: u64, n: usize) -> Vec<&ConceptStats> {
+        self.top_hedged_of(label, false, min_sentences, n)
+    }
+
+    pub fn top_hedged_of(&self, label: EntityLabel, classes: bool, min_sentences: u64, n: usize) -> Vec<&ConceptStats> {
         let map = match label {
             EntityLabel::Drug => &self.drugs,
             EntityLabel::Condition => &self.conditions,
         };
-        let mut v: Vec<&ConceptStats> = map.values().filter(|s| s.sentences >= min_sentences.max(1)).collect();
+        let keep = |s: &&ConceptStats| label == EntityLabel::Condition || s.class == classes;
+        let mut v: Vec<&ConceptStats> = map.values().filter(keep).filter(|s| s.sentences >= min_sentences.max(1)).collect();
         v.sort_by(|a, b| {
             let (ra, rb) = (a.hedged_rate().unwrap_or(0.0), b.hedged_rate().unwrap_or(0.0));
             rb.total_cmp(&ra).then(b.sentences.cmp(&a.sentences)).then(a.name.cmp(&b.name))
@@ -369,9 +591,14 @@ impl Aggregate {
         v
     }
 
-    /// Months with a date, in order (no [`UNDATED`]).
-    pub fn dated_months(&self) -> Vec<&str> {
-        self.by_month.keys().map(String::as_str).filter(|m| *m != UNDATED).collect()
+    /// Periods with a date, in order (no [`UNDATED`]).
+    pub fn dated_periods(&self) -> Vec<&str> {
+        self.by_period.keys().map(String::as_str).filter(|m| *m != UNDATED).collect()
+    }
+
+    /// The group key of a drug (as in [`Aggregate::drugs`]) by its display name, if any.
+    pub fn drug_key(&self, name: &str) -> Option<&str> {
+        self.drugs.iter().find(|(_, s)| s.name == name).map(|(k, _)| k.as_str())
     }
 }
 
@@ -403,94 +630,48 @@ fn figures_of(rec: &Record) -> Metrics {
     }
 }
 
-/// Publication years the report places on its time axis. A date outside is a placeholder or a
-/// typo (`0001-01-01`, `9999-12`): counted as undated, with a warning, never drawn.
-pub const PLAUSIBLE_YEARS: std::ops::RangeInclusive<u16> = 1900..=2100;
-
-/// Why an article has no month.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum NoMonth {
-    /// No date, or not one in a form [`month_of`] reads.
-    Missing,
-    /// A well-formed date whose year is outside [`PLAUSIBLE_YEARS`].
-    Implausible(u16),
+/// The text, cues, claims and quotes of sentence `i` of a record, for a drill-down table.
+fn sample_of(rec: &Record, i: usize) -> SentenceSample {
+    let side = |a: &Option<ArgOut>| a.as_ref().map(|a| a.name.clone().unwrap_or_else(|| a.text.clone())).unwrap_or_else(|| "?".into());
+    SentenceSample {
+        article: rec.id.clone(),
+        sentence: i,
+        text: sentence_text(rec, i).unwrap_or_default(),
+        hedged: rec.sentences.get(i).is_some_and(|s| s.hedged),
+        cues: rec.hedges.iter().filter(|h| h.sentence == i).map(|h| h.text.clone()).take(8).collect(),
+        claims: rec
+            .claims
+            .iter()
+            .filter(|c| c.sentence == i && strength_slot(c.strength).is_some())
+            .take(6)
+            .map(|c| {
+                let strength = c.strength.as_str().replace('_', " ");
+                let neg = if c.negated { "negated " } else { "" };
+                format!("{neg}{strength}: {} → {}", side(&c.drug), side(&c.condition))
+            })
+            .collect(),
+        quotes: rec.quotes.iter().filter(|q| q.sentence == i).take(4).map(|q| (cut(&q.text, 300), q.supported)).collect(),
+        url: rec.meta.url.clone(),
+    }
 }
 
-/// `YYYY-MM` of an ISO 8601 date (`2026-03-01`, `2026-03`, `2026-03-01T09:00Z`, also `2026/03/01`),
-/// else [`UNDATED`].
-pub fn month_of(published: Option<&str>) -> String {
-    parse_month(published).unwrap_or_else(|_| UNDATED.into())
-}
-
-/// [`month_of`], saying why there is no month.
-pub fn parse_month(published: Option<&str>) -> Result<String, NoMonth> {
-    let Some(p) = published.map(str::trim) else { return Err(NoMonth::Missing) };
-    let b = p.as_bytes();
-    let ok = b.len() >= 7
-        && b[..4].iter().all(u8::is_ascii_digit)
-        && (b[4] == b'-' || b[4] == b'/')
-        && b[5..7].iter().all(u8::is_ascii_digit)
-        && (b.len() == 7 || !b[7].is_ascii_digit());
-    if !ok {
-        return Err(NoMonth::Missing);
-    }
-    let month = (b[5] - b'0') * 10 + (b[6] - b'0');
-    if !(1..=12).contains(&month) {
-        return Err(NoMonth::Missing);
-    }
-    let year: u16 = p[..4].parse().map_err(|_| NoMonth::Missing)?;
-    if !PLAUSIBLE_YEARS.contains(&year) {
-        return Err(NoMonth::Implausible(year));
-    }
-    Ok(format!("{}-{}", &p[..4], &p[5..7]))
-}
-
-/// Host of `meta.url` (lowercase, no `www.`, no port), else the folder the article's file is in
-/// (`source` minus a JSONL `:line` suffix), else `stdin` / `unknown`.
-pub fn source_of(rec: &Record) -> String {
-    if let Some(host) = rec.meta.url.as_deref().and_then(host_of) {
-        return host;
-    }
-    folder_of(&rec.source)
-}
-
-pub fn host_of(url: &str) -> Option<String> {
-    let url = url.trim();
-    let rest = match url.find("://") {
-        Some(i) => &url[i + 3..],
-        None => url.strip_prefix("//")?,
-    };
-    let authority = rest.split(['/', '?', '#']).next().unwrap_or("");
-    let host_port = authority.rsplit('@').next().unwrap_or("");
-    let host = if host_port.starts_with('[') {
-        host_port.split(']').next().map(|h| format!("{h}]")).unwrap_or_default()
+fn cut(s: &str, max: usize) -> String {
+    let mut chars = s.chars();
+    let head: String = chars.by_ref().take(max).collect();
+    if chars.next().is_some() {
+        format!("{head}…")
     } else {
-        host_port.split(':').next().unwrap_or("").to_string()
-    };
-    let host = host.trim_end_matches('.').to_lowercase();
-    let host = host.strip_prefix("www.").unwrap_or(&host).to_string();
-    (!host.is_empty()).then_some(host)
-}
-
-fn folder_of(source: &str) -> String {
-    // JSONL sources are `path:line`.
-    let path = match source.rsplit_once(':') {
-        Some((p, n)) if !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()) => p,
-        _ => source,
-    };
-    if path == "-" {
-        return "stdin".into();
-    }
-    let parts: Vec<&str> = path.split(['/', '\\']).filter(|s| !s.is_empty() && *s != ".").collect();
-    match parts.len() {
-        0 | 1 => "unknown".into(),
-        n => parts[n - 2].to_string(),
+        head
     }
 }
 
-/// Group key of an entity or claim side: its canonical name, else its text; lowercased, so
-/// "Metformin" (normalised) and "metformin" (not) are one drug.
-fn concept_key(name: Option<&str>, text: &str) -> Option<String> {
+/// Group key of an entity or claim side: its vocabulary id (`DB00331`), else its canonical
+/// name, else its text, lowercased, so "Metformin" (normalised) and "metformin" (not) are one
+/// drug, and "CBD" and "cannabidiol" (one id) are one too.
+pub fn concept_key(id: Option<&str>, name: Option<&str>, text: &str) -> Option<String> {
+    if let Some(id) = id.map(str::trim).filter(|i| !i.is_empty()) {
+        return Some(id.to_string());
+    }
     let key = match name.map(str::trim).filter(|n| !n.is_empty()) {
         Some(n) => normalise(n),
         None => normalise(text),
@@ -499,7 +680,7 @@ fn concept_key(name: Option<&str>, text: &str) -> Option<String> {
 }
 
 fn arg_key(a: &ArgOut) -> Option<String> {
-    concept_key(a.name.as_deref(), &a.text)
+    concept_key(a.id.as_deref(), a.name.as_deref(), &a.text)
 }
 
 /// Lowercase, whitespace collapsed, quotation marks and trailing `.,;:` trimmed (so "It works,"
@@ -521,9 +702,7 @@ fn sentence_text(rec: &Record, i: usize) -> Option<String> {
     if text.is_empty() {
         return None;
     }
-    let mut chars = text.chars();
-    let cut: String = chars.by_ref().take(MAX_SENTENCE_CHARS).collect();
-    Some(if chars.next().is_some() { format!("{cut}…") } else { cut })
+    Some(cut(&text, MAX_SENTENCE_CHARS))
 }
 
 #[cfg(test)]
@@ -531,56 +710,13 @@ mod tests {
     use super::*;
 
     #[test]
-    fn months() {
-        assert_eq!(month_of(Some("2026-03-01")), "2026-03");
-        assert_eq!(month_of(Some("2026-03-01T10:00:00Z")), "2026-03");
-        assert_eq!(month_of(Some(" 2025/11/30 ")), "2025-11");
-        assert_eq!(month_of(Some("2026-03")), "2026-03");
-        assert_eq!(month_of(Some("2026-13-01")), UNDATED);
-        assert_eq!(month_of(Some("2026-031")), UNDATED);
-        assert_eq!(month_of(Some("March 2026")), UNDATED);
-        assert_eq!(month_of(Some("2026")), UNDATED);
-        assert_eq!(month_of(Some("２０２６-03")), UNDATED);
-        assert_eq!(month_of(Some("")), UNDATED);
-        assert_eq!(month_of(None), UNDATED);
-        // issue 18, item 13: placeholder years are not months to draw
-        assert_eq!(month_of(Some("0001-01-01")), UNDATED);
-        assert_eq!(month_of(Some("9999-12")), UNDATED);
-        assert_eq!(parse_month(Some("9999-12")), Err(NoMonth::Implausible(9999)));
-        assert_eq!(parse_month(Some("1899-12-31")), Err(NoMonth::Implausible(1899)));
-        assert_eq!(month_of(Some("1900-01")), "1900-01");
-        assert_eq!(month_of(Some("2100-12-31")), "2100-12");
-    }
-
-    #[test]
-    fn hosts() {
-        assert_eq!(host_of("https://www.Example.com/a/b?x#y").as_deref(), Some("example.com"));
-        assert_eq!(host_of("http://user:pw@news.site.org:8080/p").as_deref(), Some("news.site.org"));
-        assert_eq!(host_of("//cdn.net/x").as_deref(), Some("cdn.net"));
-        assert_eq!(host_of("http://[::1]:80/").as_deref(), Some("[::1]"));
-        assert_eq!(host_of("https://例え.jp/記事").as_deref(), Some("例え.jp"));
-        assert_eq!(host_of("not a url"), None);
-        assert_eq!(host_of("https:///path"), None);
-        assert_eq!(host_of(""), None);
-    }
-
-    #[test]
-    fn folders() {
-        assert_eq!(folder_of("corpus/blogs/a.txt"), "blogs");
-        assert_eq!(folder_of("./feeds/daily.jsonl:12"), "feeds");
-        assert_eq!(folder_of("C:\\news\\x.html"), "news");
-        assert_eq!(folder_of("-:3"), "stdin");
-        assert_eq!(folder_of("a.txt"), "unknown");
-        assert_eq!(folder_of(""), "unknown");
-        assert_eq!(folder_of("données/😀.md"), "données");
-    }
-
-    #[test]
     fn keys_and_normalising() {
-        assert_eq!(concept_key(Some("Metformin"), "metformin HCl").as_deref(), Some("metformin"));
-        assert_eq!(concept_key(None, "  Vitamin   D ").as_deref(), Some("vitamin d"));
-        assert_eq!(concept_key(Some(" "), "CBD").as_deref(), Some("cbd"));
-        assert_eq!(concept_key(None, "  "), None);
+        assert_eq!(concept_key(None, Some("Metformin"), "metformin HCl").as_deref(), Some("metformin"));
+        assert_eq!(concept_key(Some("DB09061"), Some("Cannabidiol"), "CBD").as_deref(), Some("DB09061"));
+        assert_eq!(concept_key(None, None, "  Vitamin   D ").as_deref(), Some("vitamin d"));
+        assert_eq!(concept_key(Some(" "), Some(" "), "CBD").as_deref(), Some("cbd"));
+        assert_eq!(concept_key(None, None, "  "), None);
+        assert!(is_class_id("D000925") && !is_class_id("DB00682") && !is_class_id("D") && !is_class_id("Dx1"));
         assert_eq!(normalise("“It  WORKS.”"), "it works");
         assert_eq!(normalise("Statins cure dementia,"), normalise("statins cure  dementia."));
         assert_eq!(normalise("„睡眠 😀“"), "睡眠 😀");

@@ -1,22 +1,30 @@
 //! `healthclaims report`: annotated JSONL files → a folder of dashboard-ready tables and an HTML
 //! report. Takes files, folders (their `*.jsonl`, `*.jsonl.gz`) and globs; returns what it wrote.
 //!
-//! 1. [`aggregate`]: stream every line into per-group counts (month, source, source × month, drug,
-//!    condition, unsupported quote); memory grows with the groups, not the articles.
-//! 2. [`csv`]: tidy CSV tables, one row per group.
-//! 3. [`charts`]: SVG charts (plotters).
-//! 4. [`html`]: one self-contained `index.html`.
+//! 1. [`aggregate`]: stream every line into per-group counts (period, source, source × period,
+//!    drug, condition, unsupported quote), one small row per article and a few sentences per
+//!    chart point; [`period`] and [`source`] say where an article sits on the two axes. Each
+//!    counted record also goes to [`tables`], which streams the tidy Parquet tables.
+//! 2. [`stats`] and [`trends`]: Wilson intervals and the article-clustered trend tests.
+//! 3. [`csv`]: tidy CSV tables, one row per group, and `trends.csv`.
+//! 4. [`charts`]: hand-written SVG charts with intervals and a link per point.
+//! 5. [`html`]: one self-contained `index.html`, drill-down tables included.
 
 pub mod aggregate;
 pub mod charts;
 pub mod csv;
 pub mod html;
+pub mod period;
+pub mod source;
+pub mod stats;
+pub mod tables;
+pub mod trends;
 
 use anyhow::{Context, Result};
 use std::io::BufReader;
 use std::path::{Path, PathBuf};
 
-pub use aggregate::Aggregate;
+pub use aggregate::{Aggregate, Grouping};
 
 /// Validated settings of `report`.
 #[derive(Debug, Clone)]
@@ -24,6 +32,7 @@ pub struct ReportConfig {
     pub inputs: Vec<PathBuf>,
     pub out_dir: PathBuf,
     pub html: html::HtmlOptions,
+    pub grouping: Grouping,
     /// Longer lines are counted as bad lines without being held in memory.
     pub max_line_bytes: usize,
 }
@@ -86,17 +95,31 @@ fn walk(dir: &Path, out: &mut Vec<PathBuf>) -> std::io::Result<()> {
 }
 
 /// Stream every file into one [`Aggregate`] (`.gz` files are decompressed on the fly); lines
-/// longer than `max_line_bytes` (decompressed) are bad lines.
+/// longer than `max_line_bytes` (decompressed) are bad lines. Default grouping, no tables.
 pub fn aggregate_files(paths: &[PathBuf], max_line_bytes: usize) -> Result<Aggregate> {
-    let mut agg = Aggregate::new();
+    aggregate_with(paths, max_line_bytes, Grouping::default(), None)
+}
+
+/// [`aggregate_files`] with a grouping, streaming every counted record into `tables` if given.
+pub fn aggregate_with(
+    paths: &[PathBuf],
+    max_line_bytes: usize,
+    grouping: Grouping,
+    mut tables: Option<&mut tables::Tables>,
+) -> Result<Aggregate> {
+    let mut agg = Aggregate::with_grouping(grouping);
+    let mut sink = |rec: &crate::assemble::Record, at: &aggregate::Placed| match tables.as_deref_mut() {
+        Some(t) => t.add(rec, at),
+        None => Ok(()),
+    };
     for p in paths {
         let name = p.display().to_string();
         let file = std::fs::File::open(p).with_context(|| format!("cannot open {name}"))?;
         let gz = p.extension().is_some_and(|e| e.eq_ignore_ascii_case("gz"));
         let result = if gz {
-            agg.read(&name, BufReader::new(flate2::read::MultiGzDecoder::new(file)), max_line_bytes)
+            agg.read_into(&name, BufReader::new(flate2::read::MultiGzDecoder::new(file)), max_line_bytes, &mut sink)
         } else {
-            agg.read(&name, BufReader::with_capacity(1 << 20, file), max_line_bytes)
+            agg.read_into(&name, BufReader::with_capacity(1 << 20, file), max_line_bytes, &mut sink)
         };
         result.with_context(|| format!("cannot read {name}"))?;
     }
@@ -115,10 +138,18 @@ pub fn write_report(agg: &Aggregate, out_dir: &Path, opts: &html::HtmlOptions) -
     Ok(written)
 }
 
-/// Aggregate the inputs and write the report.
+/// Aggregate the inputs (writing the Parquet tables as they are read) and write the report.
 pub fn run(cfg: &ReportConfig) -> Result<ReportOutcome> {
-    let aggregate = aggregate_files(&cfg.inputs, cfg.max_line_bytes)?;
-    let written = write_report(&aggregate, &cfg.out_dir, &cfg.html)?;
+    let dir = &cfg.out_dir;
+    std::fs::create_dir_all(dir).with_context(|| format!("cannot create folder {}", dir.display()))?;
+    let mut tables = tables::Tables::create(dir).with_context(|| format!("cannot create the Parquet tables in {}", dir.display()))?;
+    let aggregate = aggregate_with(&cfg.inputs, cfg.max_line_bytes, cfg.grouping.clone(), Some(&mut tables))?;
+    tables.finish().with_context(|| format!("cannot write the Parquet tables in {}", dir.display()))?;
+    let opts = html::HtmlOptions { parquet_files: tables::FILES.iter().map(|f| f.to_string()).collect(), ..cfg.html.clone() };
+    let mut written = write_report(&aggregate, dir, &opts)?;
+    let index = written.pop();
+    written.extend(tables::FILES.iter().map(|f| f.to_string()));
+    written.extend(index);
     Ok(ReportOutcome { aggregate, written })
 }
 
@@ -126,16 +157,20 @@ pub fn run(cfg: &ReportConfig) -> Result<ReportOutcome> {
 pub fn summary_line(agg: &Aggregate, out_dir: &Path) -> String {
     let t = &agg.totals;
     let mut s = format!(
-        "healthclaims report: {} articles ({} errors, {} undated) from {} files, {} sources, {} months; hedged-sentence rate {} -> {}",
+        "healthclaims report: {} articles ({} errors, {} undated) from {} files, {} sources, {} {}s; hedged-sentence rate {} -> {}",
         t.articles + t.errors,
         t.errors,
         agg.undated,
         agg.files.len(),
         agg.by_source.len(),
-        agg.dated_months().len(),
-        t.hedged_rate().map(|r| format!("{:.1}%", r * 100.0)).unwrap_or_else(|| "n/a".into()),
+        agg.dated_periods().len(),
+        agg.grouping.period.as_str(),
+        t.hedged().map(|r| trends::rate_text(&r)).unwrap_or_else(|| "n/a".into()),
         out_dir.join("index.html").display()
     );
+    if agg.out_of_range > 0 {
+        s.push_str(&format!("; {} articles outside --since/--until left out", agg.out_of_range));
+    }
     if agg.duplicates > 0 {
         s.push_str(&format!("; {} repeated articles counted once", agg.duplicates));
     }

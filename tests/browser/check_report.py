@@ -6,7 +6,8 @@ Checks: the page loads; no console error, uncaught exception or browser log erro
 external resource would log one, through the page's Content-Security-Policy); no request other
 than file:, data: or about:; every chart whose figure says it has data (data-marks > 0) draws at
 least that many data marks (circles for the line chart, filled non-white rects for bar charts) at
-a visible size; every in-page link (#anchor) has its target. Saves a full-page PNG screenshot and
+a visible size; every in-page link (#anchor) has its target; every chart point is a link to a
+drill-down table that is hidden until its point is followed, then shown with its sentences. Saves a full-page PNG screenshot and
 checks it is a real, non-trivial image.
 
 Usage: check_report.py REPORT.html SCREENSHOT.png [--expect-data]
@@ -167,6 +168,7 @@ DOM_CHECK = r"""
     quoteRows: document.querySelectorAll('#quotes tbody tr').length,
     appendixItems: document.querySelectorAll('#appendix li').length,
     links: internal.length,
+    pointLinks: [...document.querySelectorAll('figure.chart svg a')].map(a => a.getAttribute('href').slice(1)),
     brokenLinks: internal.filter(id => !document.getElementById(decodeURIComponent(id))),
     charts,
   };
@@ -290,12 +292,25 @@ def main():
         check("three charts", len(dom["charts"]) == 3, [c["id"] for c in dom["charts"]])
         for c in dom["charts"]:
             if c["expected"] > 0:
-                marks = c["circles"] if c["id"] == "chart-hedging" else c["filledRects"]
+                marks = c["circles"]
                 check(f"{c['id']} draws its {c['expected']} data marks", c["svg"] and marks >= c["expected"], c)
                 check(f"{c['id']} is visible", c["width"] > 300 and c["height"] > 150, c)
                 check(f"{c['id']} has axis labels", c["texts"] >= 4, c)
             else:
                 check(f"{c['id']} says it has no data", not c["svg"], c)
+        total_marks = sum(c["expected"] for c in dom["charts"])
+        check("every chart point links to a drill-down", len(dom["pointLinks"]) == total_marks, (len(dom["pointLinks"]), total_marks))
+        drill = r"""(id => { const el = document.getElementById(id); if (!el) return null;
+            return {display: getComputedStyle(el).display, rows: el.querySelectorAll('tbody tr').length,
+                    height: el.getBoundingClientRect().height}; })"""
+        for target in sorted(set(dom["pointLinks"]))[:5]:
+            before = page.call("Runtime.evaluate", returnByValue=True, expression=f"{drill}({json.dumps(target)})")["result"]["value"]
+            page.call("Runtime.evaluate", expression=f"document.querySelector('figure.chart svg a[href=\"#{target}\"]').dispatchEvent(new MouseEvent('click', {{bubbles: true}}))")
+            page.drain(0.2)
+            after = page.call("Runtime.evaluate", returnByValue=True, expression=f"{drill}({json.dumps(target)})")["result"]["value"]
+            check(f"drill-down #{target}: hidden, then shown with its sentences on click",
+                  before and before["display"] == "none" and after and after["display"] != "none" and after["rows"] > 0 and after["height"] > 40,
+                  (before, after))
         if expect_data:
             check("every chart has data", all(c["expected"] > 0 for c in dom["charts"]), dom["charts"])
             check("quote table has rows", dom["quoteRows"] > 0, dom["quoteRows"])

@@ -21,3 +21,4 @@ rm -rf "$OUT" && mkdir -p "$OUT"
 
 "$VENV/bin/python" tests/duckdb/test_queries.py tests/fixtures/report/annotated.jsonl "$OUT/corpus.jsonl" \
   --report-dir "$OUT/report"
+"$VENV/bin/python" tests/duckdb/test_parquet.py tests/fixtures/report/annotated.jsonl "$OUT/report"
