@@ -145,7 +145,7 @@ impl ConceptStats {
         if self.id.is_none() {
             if let Some(id) = id {
                 self.id = Some(id.to_string());
-                self.class = is_class_id(id);
+                self.class = is_class(id, name.unwrap_or(key));
             }
         }
         match name.map(str::trim).filter(|n| !n.is_empty()) {
@@ -169,6 +169,19 @@ impl ConceptStats {
 pub fn is_class_id(id: &str) -> bool {
     let b = id.as_bytes();
     b.len() > 1 && b[0] == b'D' && b[1..].iter().all(u8::is_ascii_digit)
+}
+
+/// A drug class rather than one drug: a MeSH descriptor id, or — for concepts without a
+/// DrugBank id (the lexicon gives ids the sources attach to several concepts to none of them, so
+/// "Anticoagulants" has a name-based `HC:` id) — a plural canonical name, as MeSH names its
+/// classes ("Anticoagulants", "Analgesics, Opioid", "Proton Pump Inhibitors").
+pub fn is_class(id: &str, name: &str) -> bool {
+    if id.starts_with("DB") {
+        return false;
+    }
+    let head = name.split(',').next().unwrap_or("").trim();
+    let plural = head.len() > 3 && head.ends_with('s') && !head.ends_with("ss") && !head.ends_with("us");
+    is_class_id(id) || plural
 }
 
 /// One article's row for the trend tests.
@@ -717,6 +730,10 @@ mod tests {
         assert_eq!(concept_key(Some(" "), Some(" "), "CBD").as_deref(), Some("cbd"));
         assert_eq!(concept_key(None, None, "  "), None);
         assert!(is_class_id("D000925") && !is_class_id("DB00682") && !is_class_id("D") && !is_class_id("Dx1"));
+        assert!(is_class("HC:anticoagulants", "Anticoagulants") && is_class("HC:analgesics-opioid", "Analgesics, Opioid"));
+        assert!(is_class("D000925", "Anticoagulants") && !is_class("DB00682", "Warfarin"));
+        assert!(!is_class("HC:magnesium", "Magnesium") && !is_class("HC:lactobacillus", "Lactobacillus"));
+        assert!(!is_class("DB00331", "Metformin Hydrochlorides"), "a DrugBank id is one drug");
         assert_eq!(normalise("“It  WORKS.”"), "it works");
         assert_eq!(normalise("Statins cure dementia,"), normalise("statins cure  dementia."));
         assert_eq!(normalise("„睡眠 😀“"), "睡眠 😀");

@@ -16,7 +16,7 @@
 //! `SerializedFileWriter` of the `parquet` crate without its Arrow layer or codecs (pages are
 //! uncompressed): a small dependency, and files any Parquet reader opens.
 
-use super::aggregate::{is_class_id, Placed, STRENGTHS};
+use super::aggregate::{is_class, Placed, STRENGTHS};
 use super::period::parse_date;
 use crate::assemble::{ArgOut, Record, Status};
 use chrono::{Datelike, NaiveDate};
@@ -300,7 +300,7 @@ impl Tables {
                 V::F(Some(c.score as f64)),
                 name(&c.drug),
                 id(&c.drug),
-                V::B(c.drug.as_ref().map(|d| d.id.as_deref().is_some_and(is_class_id))),
+                V::B(c.drug.as_ref().map(|d| d.id.as_deref().is_some_and(|id| is_class(id, d.name.as_deref().unwrap_or(&d.text))))),
                 name(&c.condition),
                 id(&c.condition),
                 V::B(rec.sentences.get(c.sentence).map(|s| s.hedged)),
