@@ -4,7 +4,7 @@
 use crate::ingest;
 use crate::pipeline::{Pipeline, PipelineConfig, RunConfig};
 use crate::progress::ProgressMode;
-use crate::runtime::RuntimeConfig;
+use crate::runtime::{Precision, RuntimeConfig};
 use crate::write::{self, Destination, Done, RecordWriter, Target};
 use anyhow::{Context, Result};
 use clap::{Args, Parser, Subcommand};
@@ -191,6 +191,9 @@ pub struct EvalArgs {
     /// strength, to this JSONL file
     #[arg(long, value_name = "FILE")]
     pub errors: Option<PathBuf>,
+    /// The encoder's arithmetic (as `annotate --precision`)
+    #[arg(long, default_value_t = Precision::default(), value_name = "int8|fp32")]
+    pub precision: Precision,
 }
 
 const REPORT_EXAMPLES: &str = "\
@@ -295,6 +298,11 @@ pub struct AnnotateArgs {
     /// libtorch intra-op threads per worker (0 = cores / workers, so the two never oversubscribe)
     #[arg(long, default_value_t = 0)]
     pub torch_threads: usize,
+
+    /// The encoder's arithmetic: int8 (fbgemm, about twice as fast) or fp32 (as trained); dev
+    /// figures of both in models/MODEL_CARD.md
+    #[arg(long, default_value_t = Precision::default(), value_name = "int8|fp32")]
+    pub precision: Precision,
 }
 
 /// Validated settings of `annotate`.
@@ -357,6 +365,7 @@ impl AnnotateArgs {
                     model_dir: self.model.unwrap_or_else(crate::runtime::default_model_dir),
                     torch_threads: torch_threads(threads, self.torch_threads),
                     replicas: workers(threads),
+                    precision: self.precision,
                     ..Default::default()
                 }),
             },
@@ -486,9 +495,10 @@ fn train_pairs(a: TrainPairsArgs) -> Result<ExitCode> {
 }
 
 fn eval(a: EvalArgs) -> Result<ExitCode> {
-    use crate::runtime::{Model, RuntimeConfig};
+    use crate::runtime::Model;
     let model_dir = a.model.unwrap_or_else(crate::runtime::default_model_dir);
-    let model = Model::load(RuntimeConfig { model_dir: model_dir.clone(), ..Default::default() })?;
+    let runtime = RuntimeConfig { model_dir: model_dir.clone(), precision: a.precision, ..Default::default() };
+    let model = Model::load(runtime.clone())?;
     let mut errors = match &a.errors {
         Some(p) => Some(std::io::BufWriter::new(std::fs::File::create(p).with_context(|| format!("cannot create {}", p.display()))?)),
         None => None,
@@ -496,7 +506,7 @@ fn eval(a: EvalArgs) -> Result<ExitCode> {
     let mut scores = crate::eval::evaluate_with_errors(&model, &a.data, a.quick, errors.as_mut().map(|w| w as &mut dyn std::io::Write))?;
     drop(model);
     // the whole pipeline on the web dev split and the seeds, every metric of ../shared/eval/score.py
-    scores.extend(crate::eval::pipeline_scores(&model_dir, &a.data)?);
+    scores.extend(crate::eval::pipeline_scores(runtime, &a.data)?);
     if let Some(mut w) = errors {
         std::io::Write::flush(&mut w).with_context(|| format!("cannot write {}", a.errors.as_ref().map(|p| p.display().to_string()).unwrap_or_default()))?;
     }
