@@ -260,8 +260,9 @@ pub struct AnnotateArgs {
     #[arg(short, long)]
     pub output: Option<String>,
 
-    /// Worker threads (0 = one per core; more than the cores is cut to the cores, as each worker
-    /// holds a model replica)
+    /// Worker threads (0 = the default arrangement: one worker with a libtorch thread per core on
+    /// 1–2 cores, cores/2 workers with two libtorch threads each on more; more than the cores is
+    /// cut to the cores, as each worker holds a model replica)
     #[arg(short = 'j', long, default_value_t = 0)]
     pub threads: usize,
 
@@ -353,7 +354,7 @@ impl AnnotateArgs {
             destination,
             resume: self.resume,
             run: RunConfig {
-                threads,
+                threads: workers(threads),
                 progress: ProgressMode::detect(self.quiet),
                 chunk_size: 64,
                 total,
@@ -411,19 +412,37 @@ fn cores() -> usize {
     std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1)
 }
 
-/// Rayon workers for `--threads N` (0 = one per core).
+/// The default arrangement on `cores` cores: (rayon workers, libtorch threads per worker).
+/// Chosen by measurement on 2 cores (scripts/bench.sh, README "Threads"): one worker whose
+/// libtorch product uses both cores beat two workers with one core each at fp32 and int8, on the
+/// long web articles and on streams of one-paragraph ones. On 4+ cores (not measured here):
+/// pairs — half as many workers as cores, two libtorch threads each — so that the model's
+/// products keep the arrangement measured fastest while the rule stages, which run on the
+/// workers, still scale with the cores (one worker would leave them on one core).
+pub fn default_arrangement(cores: usize) -> (usize, usize) {
+    match cores {
+        0..=2 => (1, cores.max(1)),
+        n => (n / 2, 2),
+    }
+}
+
+/// Rayon workers for `--threads N` (0 = the default arrangement).
 pub fn workers(threads: usize) -> usize {
     if threads == 0 {
-        cores()
+        default_arrangement(cores()).0
     } else {
         threads
     }
 }
 
-/// libtorch threads per rayon worker: all cores shared out among the workers, at least one.
+/// libtorch threads per rayon worker: the default arrangement's for `--threads 0`, else all
+/// cores shared out among the workers, at least one.
 pub fn torch_threads(threads: usize, requested: usize) -> usize {
     if requested > 0 {
         return requested;
+    }
+    if threads == 0 {
+        return default_arrangement(cores()).1;
     }
     (cores() / workers(threads)).max(1)
 }
@@ -557,4 +576,22 @@ fn annotate(cfg: AnnotateConfig) -> Result<ExitCode> {
     writer.finish().context("cannot finish the output")?;
     eprintln!("{}", report.summary_line());
     Ok(if report.errors > 0 { ExitCode::from(1) } else { ExitCode::SUCCESS })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_default_arrangement_uses_every_core_once() {
+        // 2 cores: one worker, both cores in its products (the measured fastest); more: pairs
+        assert_eq!(default_arrangement(1), (1, 1));
+        assert_eq!(default_arrangement(2), (1, 2));
+        assert_eq!(default_arrangement(4), (2, 2));
+        assert_eq!(default_arrangement(16), (8, 2));
+        for n in 1..=64 {
+            let (w, t) = default_arrangement(n);
+            assert!(w >= 1 && t >= 1 && w * t <= n, "{n} cores: {w} × {t}");
+        }
+    }
 }
