@@ -1,12 +1,15 @@
 #!/usr/bin/env bash
-# Throughput benchmark (not a test): `healthclaims annotate` at 1 and 2 threads against two Python
-# references on the same weights — the transformers token-classification pipeline and a hand-batched,
-# length-sorted PyTorch forward pass — on a few thousand web-article sentences. Prints a table of
-# sentences/s, ratios and peak RSS, and the model load time; writes target/bench/results.{md,json}.
+# Throughput benchmark (not a test): `healthclaims annotate` at fp32 and int8, 1 and 2 threads (both
+# arrangements), against two Python references on the same weights — the transformers
+# token-classification pipeline and a hand-batched, length-sorted PyTorch forward pass — on a few
+# thousand web-article sentences, plus 10,000 short articles streamed through `annotate -`. Every
+# setting runs --reps times interleaved; prints median, spread, ratios, peak RSS, model load time and
+# the load average, and marks a NOISY run; writes target/bench/results.{md,json}.
 #
 #   scripts/bench.sh                        # the shipped model (models/healthclaims-minilm)
 #   HEALTHCLAIMS_MODEL=/tmp/m scripts/bench.sh --reps 1
 #   scripts/bench.sh --skip-python          # healthclaims figures only (no venv needed)
+#   scripts/bench.sh --skip-python --only int8-w1t2,fp32-w1t2 --stream-articles 1000 --strict
 #
 # First run: creates .venv-bench/ (git-ignored) with torch 2.4.0 (CPU use; PyPI's wheel, with only
 # the CUDA libraries its shared objects link against, not the whole CUDA stack) and transformers,

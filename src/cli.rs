@@ -4,7 +4,7 @@
 use crate::ingest;
 use crate::pipeline::{Pipeline, PipelineConfig, RunConfig};
 use crate::progress::ProgressMode;
-use crate::runtime::RuntimeConfig;
+use crate::runtime::{Precision, RuntimeConfig};
 use crate::write::{self, Destination, Done, RecordWriter, Target};
 use anyhow::{Context, Result};
 use clap::{Args, Parser, Subcommand};
@@ -191,6 +191,9 @@ pub struct EvalArgs {
     /// strength, to this JSONL file
     #[arg(long, value_name = "FILE")]
     pub errors: Option<PathBuf>,
+    /// The encoder's arithmetic (as `annotate --precision`)
+    #[arg(long, default_value_t = Precision::default(), value_name = "int8|fp32")]
+    pub precision: Precision,
 }
 
 const REPORT_EXAMPLES: &str = "\
@@ -317,8 +320,9 @@ pub struct AnnotateArgs {
     #[arg(short, long)]
     pub output: Option<String>,
 
-    /// Worker threads (0 = one per core; more than the cores is cut to the cores, as each worker
-    /// holds a model replica)
+    /// Worker threads (0 = the default arrangement: one worker with a libtorch thread per core on
+    /// 1–2 cores, cores/2 workers with two libtorch threads each on more; more than the cores is
+    /// cut to the cores, as each worker holds a model replica)
     #[arg(short = 'j', long, default_value_t = 0)]
     pub threads: usize,
 
@@ -361,6 +365,11 @@ pub struct AnnotateArgs {
     /// as the Python package does). Records do not depend on where batches end
     #[arg(long)]
     pub batches: bool,
+
+    /// The encoder's arithmetic: int8 (fbgemm, about twice as fast) or fp32 (as trained); dev
+    /// figures of both in models/MODEL_CARD.md
+    #[arg(long, default_value_t = Precision::default(), value_name = "int8|fp32")]
+    pub precision: Precision,
 }
 
 /// Validated settings of `annotate`.
@@ -417,7 +426,7 @@ impl AnnotateArgs {
             destination,
             resume: self.resume,
             run: RunConfig {
-                threads,
+                threads: workers(threads),
                 progress: ProgressMode::detect(self.quiet),
                 chunk_size: 64,
                 total,
@@ -429,6 +438,7 @@ impl AnnotateArgs {
                     model_dir: self.model.unwrap_or_else(crate::runtime::default_model_dir),
                     torch_threads: torch_threads(threads, self.torch_threads),
                     replicas: workers(threads),
+                    precision: self.precision,
                     ..Default::default()
                 }),
             },
@@ -474,19 +484,37 @@ fn cores() -> usize {
     std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1)
 }
 
-/// Rayon workers for `--threads N` (0 = one per core).
+/// The default arrangement on `cores` cores: (rayon workers, libtorch threads per worker).
+/// Chosen by measurement on 2 cores (scripts/bench.sh, README "Threads"): one worker whose
+/// libtorch product uses both cores beat two workers with one core each at fp32 and int8, on the
+/// long web articles and on streams of one-paragraph ones. On 4+ cores (not measured here):
+/// pairs — half as many workers as cores, two libtorch threads each — so that the model's
+/// products keep the arrangement measured fastest while the rule stages, which run on the
+/// workers, still scale with the cores (one worker would leave them on one core).
+pub fn default_arrangement(cores: usize) -> (usize, usize) {
+    match cores {
+        0..=2 => (1, cores.max(1)),
+        n => (n / 2, 2),
+    }
+}
+
+/// Rayon workers for `--threads N` (0 = the default arrangement).
 pub fn workers(threads: usize) -> usize {
     if threads == 0 {
-        cores()
+        default_arrangement(cores()).0
     } else {
         threads
     }
 }
 
-/// libtorch threads per rayon worker: all cores shared out among the workers, at least one.
+/// libtorch threads per rayon worker: the default arrangement's for `--threads 0`, else all
+/// cores shared out among the workers, at least one.
 pub fn torch_threads(threads: usize, requested: usize) -> usize {
     if requested > 0 {
         return requested;
+    }
+    if threads == 0 {
+        return default_arrangement(cores()).1;
     }
     (cores() / workers(threads)).max(1)
 }
@@ -577,9 +605,10 @@ fn train_pairs(a: TrainPairsArgs) -> Result<ExitCode> {
 }
 
 fn eval(a: EvalArgs) -> Result<ExitCode> {
-    use crate::runtime::{Model, RuntimeConfig};
+    use crate::runtime::Model;
     let model_dir = a.model.unwrap_or_else(crate::runtime::default_model_dir);
-    let model = Model::load(RuntimeConfig { model_dir: model_dir.clone(), ..Default::default() })?;
+    let runtime = RuntimeConfig { model_dir: model_dir.clone(), precision: a.precision, ..Default::default() };
+    let model = Model::load(runtime.clone())?;
     let mut errors = match &a.errors {
         Some(p) => Some(std::io::BufWriter::new(std::fs::File::create(p).with_context(|| format!("cannot create {}", p.display()))?)),
         None => None,
@@ -587,7 +616,7 @@ fn eval(a: EvalArgs) -> Result<ExitCode> {
     let mut scores = crate::eval::evaluate_with_errors(&model, &a.data, a.quick, errors.as_mut().map(|w| w as &mut dyn std::io::Write))?;
     drop(model);
     // the whole pipeline on the web dev split and the seeds, every metric of ../shared/eval/score.py
-    scores.extend(crate::eval::pipeline_scores(&model_dir, &a.data)?);
+    scores.extend(crate::eval::pipeline_scores(runtime, &a.data)?);
     if let Some(mut w) = errors {
         std::io::Write::flush(&mut w).with_context(|| format!("cannot write {}", a.errors.as_ref().map(|p| p.display().to_string()).unwrap_or_default()))?;
     }
@@ -638,4 +667,22 @@ fn annotate(cfg: AnnotateConfig) -> Result<ExitCode> {
     writer.finish().context("cannot finish the output")?;
     eprintln!("{}", report.summary_line());
     Ok(if report.errors > 0 { ExitCode::from(1) } else { ExitCode::SUCCESS })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_default_arrangement_uses_every_core_once() {
+        // 2 cores: one worker, both cores in its products (the measured fastest); more: pairs
+        assert_eq!(default_arrangement(1), (1, 1));
+        assert_eq!(default_arrangement(2), (1, 2));
+        assert_eq!(default_arrangement(4), (2, 2));
+        assert_eq!(default_arrangement(16), (8, 2));
+        for n in 1..=64 {
+            let (w, t) = default_arrangement(n);
+            assert!(w >= 1 && t >= 1 && w * t <= n, "{n} cores: {w} × {t}");
+        }
+    }
 }

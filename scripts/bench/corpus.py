@@ -5,7 +5,8 @@
 repeated as often as needed to reach at least `min_sentences` sentences (counted by running the
 rules-only `healthclaims annotate --no-model` over one copy, so the count is the segmenter's own),
 as JSONL lines `{"id", "text"}`; copy k > 0 of an article gets the id `<stem>~<k>`. It also writes
-a one-sentence article for the model-load measurement.
+a one-sentence article for the model-load measurement. `build_stream()` writes many short
+articles (one paragraph each) for the whole-process streaming row.
 
 `sentences()` reads healthclaims/1 records and returns the text of every sentence, cut from the
 record's `text` with its code-point offsets (Python `str` indexes), in output order: the Python
@@ -84,6 +85,23 @@ def build(binary: Path, out_dir: Path, min_sentences: int = 3000, web: Path = WE
     one = out_dir / "one.jsonl"
     write_jsonl(one, [{"id": "one", "text": ONE_SENTENCE}])
     return path, one, copies, len(articles)
+
+
+def build_stream(out_dir: Path, n_articles: int = 10000, web: Path = WEB):
+    """Write out_dir/stream.jsonl: `n_articles` short articles (the daily-batch case), each one
+    paragraph of a web article (paragraphs cycled in order, id `<stem>-p<k>~<copy>`).
+    Returns (path, articles)."""
+    paragraphs = []
+    for stem, text in read_articles(web):
+        for k, para in enumerate(p.strip() for p in text.split("\n\n")):
+            if len(para) >= 80:  # a heading or a byline is not an article
+                paragraphs.append((f"{stem}-p{k}", para))
+    if not paragraphs:
+        raise SystemExit(f"corpus: no paragraphs in {web}")
+    rows = ({"id": f"{paragraphs[i % len(paragraphs)][0]}~{i // len(paragraphs)}", "text": paragraphs[i % len(paragraphs)][1]} for i in range(n_articles))
+    path = out_dir / "stream.jsonl"
+    write_jsonl(path, rows)
+    return path, n_articles
 
 
 def main():

@@ -6,11 +6,18 @@ Takes the release binary, a healthclaims model folder and the web-style articles
 out-*.jsonl, results.json, results.md} and prints a table of sentences/s, ratios and peak RSS:
 
   * `healthclaims annotate` (every stage: clean, segment, transformer with all four heads, rules,
-    claims, quotes, JSON output) at 1 thread (`--threads 1 --torch-threads 1`) and 2 threads
-    (`--threads 2`: two workers with one libtorch thread each; and `--threads 1 --torch-threads 2`),
-    plus `--no-model` (rules only) for reference. Each run is a fresh process; sentences/s is the
-    sentences in its output over the process's whole wall time (start-up and model load included);
-    peak RSS from os.wait4's rusage of that process. Median of --reps runs.
+    claims, quotes, JSON output) at each --precisions (fp32, int8) and thread arrangement: 1 thread
+    (`--threads 1 --torch-threads 1`), 2 workers × 1 libtorch thread, 1 worker × 2 libtorch
+    threads; the defaults (no flags); `--no-model` (rules only) for reference. Each run is a fresh
+    process; sentences/s is the sentences in its output over the process's whole wall time
+    (start-up and model load included); peak RSS from GNU time (else os.wait4's rusage). Every
+    setting runs --reps times, the settings interleaved (A, B, C, A, B, C, ...); the table gives the
+    median and the spread ((max − min) / median).
+  * the daily-batch case: --stream-articles short articles (one web-article paragraph each) piped
+    through `annotate -` with the defaults, whole process: articles/s and peak RSS.
+  * noise: the load average at the start and the end, and each setting's spread; a load above a
+    quarter of the cores or a spread above --max-spread marks the run NOISY in the output and in
+    results.json (`noisy`), and --strict makes it exit non-zero.
   * model load: median wall time of `annotate` on a one-sentence article minus the same with
     `--no-model` (interleaved, --load-reps each).
   * Python reference 1: `transformers.pipeline("token-classification", aggregation_strategy="simple",
@@ -56,16 +63,17 @@ def log(msg):
 GNU_TIME = Path("/usr/bin/time")
 
 
-def measure(cmd, env=None, ok_codes=(0,)):
+def measure(cmd, env=None, ok_codes=(0,), stdin=None):
     """Run cmd to completion; return (wall seconds, peak RSS MB, stdout text).
 
     Peak RSS comes from GNU time when present, else from os.wait4's rusage. (Linux counts the
     launching process's RSS at fork into the child's maximum, so the launcher must be small:
-    GNU time is; this script, which never imports torch itself, is a ~15 MB floor.)"""
-    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err, tempfile.NamedTemporaryFile("r") as rss_file:
+    GNU time is; this script, which never imports torch itself, is a ~15 MB floor.)
+    `stdin`: a file piped to the process's standard input."""
+    with open(stdin or os.devnull, "rb") as inp, tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err, tempfile.NamedTemporaryFile("r") as rss_file:
         full = [str(GNU_TIME), "-f", "%M", "-o", rss_file.name, *map(str, cmd)] if GNU_TIME.exists() else cmd
         t0 = time.perf_counter()
-        p = subprocess.Popen(full, stdout=out, stderr=err, env=env)
+        p = subprocess.Popen(full, stdin=inp, stdout=out, stderr=err, env=env)
         _, status, ru = os.wait4(p.pid, 0)
         wall = time.perf_counter() - t0
         p.returncode = os.waitstatus_to_exitcode(status)
@@ -164,20 +172,27 @@ def batched_forward(torch, tok, bert, heads, sents, batch):
 # the parent
 
 
-def rust_runs(binary, model, articles, out_dir, name, args, reps):
-    runs = []
+def rust_run(binary, model, articles, out_dir, name, args, stdin=False):
+    """One `annotate` process over `articles` (a file argument, or piped to `annotate -`)."""
     out = out_dir / f"out-{name}.jsonl"
-    for _ in range(reps):
-        if out.exists():
-            out.unlink()
-        cmd = [str(binary), "annotate", str(articles), "-o", str(out), "-q", *args]
-        if "--no-model" not in args:
-            cmd += ["--model", str(model)]
-        wall, rss, _ = measure(cmd, ok_codes=(0, 1))
-        n = corpus.count_sentences(out)
-        runs.append({"wall_s": wall, "rss_mb": rss, "sentences": n})
-        log(f"  {name}: {n} sentences in {wall:.2f} s ({n / wall:.1f}/s), peak RSS {rss:.0f} MB")
-    return runs, out
+    if out.exists():
+        out.unlink()
+    src = "-" if stdin else str(articles)
+    cmd = [str(binary), "annotate", src, "-o", str(out), "-q", *args]
+    if "--no-model" not in args:
+        cmd += ["--model", str(model)]
+    wall, rss, _ = measure(cmd, ok_codes=(0, 1), stdin=articles if stdin else None)
+    n = corpus.count_sentences(out)
+    arts = sum(1 for _ in corpus.read_records(out))
+    log(f"  {name}: {n} sentences, {arts} articles in {wall:.2f} s ({n / wall:.1f} sentences/s, {arts / wall:.1f} articles/s), peak RSS {rss:.0f} MB")
+    return {"wall_s": wall, "rss_mb": rss, "sentences": n, "articles": arts}, out
+
+
+def spread(values):
+    """(median, min, max, (max - min) / median) of a list of numbers."""
+    med = statistics.median(values)
+    lo, hi = min(values), max(values)
+    return med, lo, hi, (hi - lo) / med if med else 0.0
 
 
 def py_runs(hf, sentences_file, ref, threads, batch_size, reps):
@@ -199,6 +214,13 @@ def median_run(runs, time_key):
     """The run with the median time (lower median for even counts)."""
     s = sorted(runs, key=lambda r: r[time_key])
     return s[(len(s) - 1) // 2]
+
+
+def git_commit():
+    try:
+        return subprocess.run(["git", "-C", str(ROOT), "rev-parse", "--short", "HEAD"], capture_output=True, text=True, check=True).stdout.strip()
+    except (OSError, subprocess.CalledProcessError):
+        return "unknown"
 
 
 def cpu_name():
@@ -226,6 +248,12 @@ def main():
     ap.add_argument("--load-reps", type=int, default=5)
     ap.add_argument("--max-articles", type=int, default=0, help="use only the first N web articles (trial runs)")
     ap.add_argument("--skip-python", action="store_true", help="healthclaims figures only")
+    ap.add_argument("--precisions", type=lambda x: x.split(","), default=["fp32", "int8"], help="encoder precisions to time (comma-separated)")
+    ap.add_argument("--only", default="", help="healthclaims settings to run, comma-separated names (fp32-w1t1, int8-w2t1, default, rules-t2, ...)")
+    ap.add_argument("--stream-articles", type=int, default=10000, help="short articles for the `annotate -` row (0: skip it)")
+    ap.add_argument("--stream-reps", type=int, default=3)
+    ap.add_argument("--max-spread", type=float, default=0.10, help="runs of one setting disagreeing by more than this fraction flag the run as noisy")
+    ap.add_argument("--strict", action="store_true", help="exit non-zero on a noisy run")
     # child mode
     ap.add_argument("--ref", choices=["pipeline", "batched"], help=argparse.SUPPRESS)
     ap.add_argument("--threads", type=int, default=2, help=argparse.SUPPRESS)
@@ -254,24 +282,59 @@ def main():
     rows = []  # (system, threads, runs-summary dict)
     results = {"machine": {"cpu": cpu_name(), "cores": os.cpu_count(), "python": platform.python_version(), "loadavg_at_start": os.getloadavg()}, "model": str(model), "input": {"articles": n_articles * copies, "copies": copies}}
 
-    # --- healthclaims
-    rust_cfgs = [
-        ("healthclaims annotate", 1, "model-t1", ["--threads", "1", "--torch-threads", "1"]),
-        ("healthclaims annotate", 2, "model-t2", ["--threads", "2"]),
-        ("healthclaims annotate, 1 worker × 2 torch threads", 2, "model-w1t2", ["--threads", "1", "--torch-threads", "2"]),
+    # --- healthclaims: every setting --reps times, interleaved (setting A, B, C, A, B, C, ...), so
+    # that a burst of other work on the machine hits every setting alike
+    t1 = ["--threads", "1", "--torch-threads", "1"]
+    w2t1 = ["--threads", "2", "--torch-threads", "1"]
+    w1t2 = ["--threads", "1", "--torch-threads", "2"]
+    rust_cfgs = []
+    for prec in a.precisions:
+        p = ["--precision", prec]
+        rust_cfgs += [
+            (f"healthclaims annotate --precision {prec}", 1, f"{prec}-w1t1", t1 + p),
+            (f"healthclaims annotate --precision {prec}, 2 workers × 1 torch thread", 2, f"{prec}-w2t1", w2t1 + p),
+            (f"healthclaims annotate --precision {prec}, 1 worker × 2 torch threads", 2, f"{prec}-w1t2", w1t2 + p),
+        ]
+    rust_cfgs += [
+        ("healthclaims annotate (defaults)", os.cpu_count(), "default", []),
         ("healthclaims annotate --no-model (rules only)", 1, "rules-t1", ["--threads", "1", "--no-model"]),
         ("healthclaims annotate --no-model (rules only)", 2, "rules-t2", ["--threads", "2", "--no-model"]),
     ]
-    results["healthclaims"] = {}
+    if a.only:
+        keep = set(a.only.split(","))
+        rust_cfgs = [c for c in rust_cfgs if c[2] in keep]
+    results["healthclaims"] = {name: {"args": args, "runs": []} for _, _, name, args in rust_cfgs}
     sentence_out = None
+    for rep in range(a.reps):
+        log(f"healthclaims settings, round {rep + 1} of {a.reps}")
+        for system, threads, name, args in rust_cfgs:
+            run, out = rust_run(binary, model, articles, out_dir, name, args)
+            results["healthclaims"][name]["runs"].append(run)
+            if sentence_out is None and "--no-model" not in args:
+                sentence_out = out
     for system, threads, name, args in rust_cfgs:
-        log(f"{system} ({' '.join(args)})")
-        runs, out = rust_runs(binary, model, articles, out_dir, name, args, a.reps)
-        results["healthclaims"][name] = {"args": args, "runs": runs}
-        med = median_run(runs, "wall_s")
-        rows.append({"system": system, "threads": threads, "sps": med["sentences"] / med["wall_s"], "rss_mb": max(r["rss_mb"] for r in runs), "time_s": med["wall_s"], "sentences": med["sentences"], "kind": "ours", "model": "--no-model" not in args})
-        if sentence_out is None:
-            sentence_out = out
+        runs = results["healthclaims"][name]["runs"]
+        sps = [r["sentences"] / r["wall_s"] for r in runs]
+        med, lo, hi, sp = spread(sps)
+        results["healthclaims"][name].update(sps_median=med, sps_min=lo, sps_max=hi, spread=sp)
+        rows.append({"system": system, "threads": threads, "sps": med, "spread": sp, "lo": lo, "hi": hi, "rss_mb": max(r["rss_mb"] for r in runs), "time_s": statistics.median(r["wall_s"] for r in runs), "sentences": runs[0]["sentences"], "kind": "ours", "name": name, "model": "--no-model" not in args})
+    if sentence_out is None:
+        sentence_out = out_dir / "out-sentences.jsonl"
+        rust_run(binary, model, articles, out_dir, "sentences", ["--no-model"])
+        sentence_out = out_dir / "out-sentences.jsonl"
+
+    # --- the daily-batch case: many short articles streamed through `annotate -`, defaults
+    stream_rows = []
+    if a.stream_articles > 0:
+        stream, n_stream = corpus.build_stream(out_dir, a.stream_articles)
+        log(f"{n_stream} short articles streamed through `annotate -` (defaults), {a.stream_reps} runs")
+        runs = [rust_run(binary, model, stream, out_dir, "stream", [], stdin=True)[0] for _ in range(a.stream_reps)]
+        aps = [r["articles"] / r["wall_s"] for r in runs]
+        med, lo, hi, sp = spread(aps)
+        results["stream"] = {"articles": n_stream, "runs": runs, "aps_median": med, "aps_min": lo, "aps_max": hi, "spread": sp}
+        stream_rows.append(f"whole process, {n_stream:,} short articles ({runs[0]['sentences']:,} sentences) streamed through `annotate -` (defaults): "
+                           f"{med:.1f} articles/s (min {lo:.1f}, max {hi:.1f}, spread {100 * sp:.0f}%), "
+                           f"{statistics.median(r['wall_s'] for r in runs):.1f} s, peak RSS {max(r['rss_mb'] for r in runs):.0f} MB")
 
     # --- model load
     log("model load (one-sentence article, with and without the model)")
@@ -303,7 +366,7 @@ def main():
             runs = py_runs(hf, sentences_file, ref, threads, bs, reps)
             results["python"][f"{ref}-t{threads}-b{bs}"] = runs
             med = median_run(runs, "loop_s")
-            rows.append({"system": system, "threads": threads, "sps": med["sentences"] / med["loop_s"], "rss_mb": max(r["rss_mb"] for r in runs), "time_s": med["loop_s"], "sentences": med["sentences"], "kind": ref if bs != 32 else "pipeline32", "model": True})
+            rows.append({"system": system, "threads": threads, "sps": med["sentences"] / med["loop_s"], "spread": spread([r["sentences"] / r["loop_s"] for r in runs])[3], "rss_mb": max(r["rss_mb"] for r in runs), "time_s": med["loop_s"], "sentences": med["sentences"], "kind": ref if bs != 32 else "pipeline32", "model": True})
 
     # --- ratios against the references at the same thread count
     base = {(r["kind"], r["threads"]): r["sps"] for r in rows if r["kind"] in ("pipeline", "batched")}
@@ -313,29 +376,55 @@ def main():
         r["x_batched"] = r["sps"] / b if b else None
     results["rows"] = rows
 
-    header = ["system", "threads", "sentences/s", "× pipeline", "× batched forward", "peak RSS MB", "time s"]
-    table = [[r["system"], str(r["threads"]), f"{r['sps']:.1f}", fmt_ratio(r["x_pipeline"]), fmt_ratio(r["x_batched"]), f"{r['rss_mb']:.0f}", f"{r['time_s']:.2f}"] for r in rows]
+    # ratios against the fp32 setting of the same arrangement (int8 rows), and the fastest
+    fp32 = {r["name"].split("-", 1)[1]: r["sps"] for r in rows if r.get("name", "").startswith("fp32-")}
+    for r in rows:
+        n = r.get("name", "")
+        r["x_fp32"] = r["sps"] / fp32[n.split("-", 1)[1]] if n.startswith("int8-") and n.split("-", 1)[1] in fp32 else None
+    header = ["system", "threads", "sentences/s (median)", "spread", "× fp32", "× pipeline", "× batched forward", "peak RSS MB", "time s"]
+    table = [[r["system"], str(r["threads"]), f"{r['sps']:.1f}", f"{100 * r['spread']:.0f}%", fmt_ratio(r["x_fp32"]), fmt_ratio(r["x_pipeline"]), fmt_ratio(r["x_batched"]), f"{r['rss_mb']:.0f}", f"{r['time_s']:.2f}"] for r in rows]
     widths = [max(len(h), *(len(t[i]) for t in table)) for i, h in enumerate(header)]
     text = "\n".join(["  ".join(c.ljust(w) for c, w in zip(line, widths)) for line in [header, ["-" * w for w in widths], *table]])
     m = results["machine"]
     m["loadavg_at_end"] = os.getloadavg()
+    # a noisy run: other work on the machine (load average above a quarter of the cores at
+    # either end) or settings whose runs disagree by more than --max-spread
+    cores = m["cores"] or 1
+    noise = []
+    for when in ("loadavg_at_start", "loadavg_at_end"):
+        if m[when][0] > 0.25 * cores:
+            noise.append(f"{when.replace('_', ' ')} {m[when][0]:.2f} on {cores} cores")
+    for r in rows:
+        if r["spread"] > a.max_spread:
+            noise.append(f"'{r['system']}' ({r['threads']} thr.) runs spread {100 * r['spread']:.0f}%")
+    if "stream" in results and results["stream"]["spread"] > a.max_spread:
+        noise.append(f"streaming runs spread {100 * results['stream']['spread']:.0f}%")
+    results["noisy"] = noise
+    ours = [r for r in rows if r["kind"] == "ours" and r["model"] and r["threads"] == 2 and r.get("name") != "default"]
+    fastest = max(ours, key=lambda r: r["sps"]) if ours else None
     notes = [
+        ("NOISY RUN — do not quote these figures as the machine's: " + "; ".join(noise)) if noise else "Quiet run: load average and run-to-run spread within limits.",
+        f"Commit {git_commit()}, {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}.",
+        *( [f"Fastest 2-thread setting: {fastest['system']} ({fastest['sps']:.1f} sentences/s)."] if fastest else [] ),
+        *stream_rows,
         f"{len(sents)} sentences ({n_articles} web-synthetic articles × {copies}); {m['cpu']}, {m['cores']} cores; "
         f"load average {m['loadavg_at_start'][0]:.2f} at the start, {m['loadavg_at_end'][0]:.2f} at the end (other work on the machine skews every figure).",
         f"Model load: {load_ms:.0f} ms (median one-sentence `annotate` with the model minus without, {a.load_reps} runs each).",
         "healthclaims: whole process wall time (start-up, model load, every stage, JSON out), median of "
-        f"{a.reps}; Python: the loop over the sentences only (import and load excluded), median of {a.reps} "
+        f"{a.reps} runs interleaved across settings, spread = (max − min) / median; Python: the loop over the sentences only (import and load excluded), median of {a.reps} "
         f"(pipeline: {a.pipeline_reps}). Ratios against the reference at the same thread count.",
     ]
     print(text)
     print()
     print("\n".join(notes))
-    md = ["| " + " | ".join(header) + " |", "|" + "|".join(["---", "---:", "---:", "---:", "---:", "---:", "---:"]) + "|"]
+    md = ["| " + " | ".join(header) + " |", "|" + "|".join(["---"] + ["---:"] * (len(header) - 1)) + "|"]
     md += ["| " + " | ".join(t) + " |" for t in table]
     (out_dir / "results.md").write_text("\n".join(md) + "\n\n" + "\n".join(notes) + "\n", encoding="utf-8")
     results["model_load_ms"] = load_ms
     (out_dir / "results.json").write_text(json.dumps(results, indent=2, ensure_ascii=False), encoding="utf-8")
     log(f"wrote {out_dir / 'results.md'} and {out_dir / 'results.json'}")
+    if noise and a.strict:
+        raise SystemExit("bench: noisy run refused (--strict): " + "; ".join(noise))
 
 
 if __name__ == "__main__":
