@@ -320,9 +320,8 @@ pub struct AnnotateArgs {
     #[arg(short, long)]
     pub output: Option<String>,
 
-    /// Worker threads (0 = the default arrangement: one worker with a libtorch thread per core on
-    /// 1–2 cores, cores/2 workers with two libtorch threads each on more; more than the cores is
-    /// cut to the cores, as each worker holds a model replica)
+    /// Worker threads (0 = the default arrangement: one worker per core, one libtorch thread
+    /// each; more than the cores is cut to the cores, as each worker holds a model replica)
     #[arg(short = 'j', long, default_value_t = 0)]
     pub threads: usize,
 
@@ -485,17 +484,13 @@ fn cores() -> usize {
 }
 
 /// The default arrangement on `cores` cores: (rayon workers, libtorch threads per worker).
-/// Chosen by measurement on 2 cores (scripts/bench.sh, README "Threads"): one worker whose
-/// libtorch product uses both cores beat two workers with one core each at fp32 and int8, on the
-/// long web articles and on streams of one-paragraph ones. On 4+ cores (not measured here):
-/// pairs — half as many workers as cores, two libtorch threads each — so that the model's
-/// products keep the arrangement measured fastest while the rule stages, which run on the
-/// workers, still scale with the cores (one worker would leave them on one core).
+/// Chosen by measurement on 2 cores (scripts/bench.sh on a quiet machine, README "Issue 20
+/// figures"): one worker per core with one libtorch thread each beat one worker with two
+/// threads in every round, at fp32 (175–206 vs 136–163 sentences/s) and int8 (249–280 vs
+/// 166–196). On 4+ cores (not measured here) the same arrangement: the rule stages run on the
+/// workers too, and small per-worker products split poorly over threads.
 pub fn default_arrangement(cores: usize) -> (usize, usize) {
-    match cores {
-        0..=2 => (1, cores.max(1)),
-        n => (n / 2, 2),
-    }
+    (cores.max(1), 1)
 }
 
 /// Rayon workers for `--threads N` (0 = the default arrangement).
@@ -675,11 +670,11 @@ mod tests {
 
     #[test]
     fn the_default_arrangement_uses_every_core_once() {
-        // 2 cores: one worker, both cores in its products (the measured fastest); more: pairs
+        // one worker per core, one libtorch thread each (the measured fastest on 2 cores)
+        assert_eq!(default_arrangement(0), (1, 1));
         assert_eq!(default_arrangement(1), (1, 1));
-        assert_eq!(default_arrangement(2), (1, 2));
-        assert_eq!(default_arrangement(4), (2, 2));
-        assert_eq!(default_arrangement(16), (8, 2));
+        assert_eq!(default_arrangement(2), (2, 1));
+        assert_eq!(default_arrangement(16), (16, 1));
         for n in 1..=64 {
             let (w, t) = default_arrangement(n);
             assert!(w >= 1 && t >= 1 && w * t <= n, "{n} cores: {w} × {t}");

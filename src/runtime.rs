@@ -269,8 +269,8 @@ impl SentencePrediction {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum Precision {
     /// fbgemm int8 Linear layers ([`Int8Encoder`]): opt-in. Measured on the web dev split it
-    /// loses 1.3 points of claim-strength macro-F1 and gains no whole-pipeline speed on the
-    /// 2-core machine (models/MODEL_CARD.md), so it is not the default.
+    /// loses 1.3 points of claim-strength macro-F1, for at most 1.4× the whole pipeline's speed
+    /// on the 2-core machine (models/MODEL_CARD.md, README), so it is not the default.
     Int8,
     /// rust-bert's fp32 encoder, as trained (the default).
     #[default]
