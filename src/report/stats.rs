@@ -129,15 +129,18 @@ pub fn trend(units: &[Unit], min_articles: usize) -> Result<Trend, NoTrend> {
     }
     let p0 = y_units as f64 / n_units as f64;
     let mut b = [(p0 / (1.0 - p0)).ln(), 0.0];
+    // one article's centred time, residual and weight at coefficients `b`
+    let terms = |u: &Unit, b: [f64; 2]| {
+        let x = u.t - tbar;
+        let p = logistic(b[0] + b[1] * x);
+        (x, u.y as f64 - u.n as f64 * p, u.n as f64 * p * (1.0 - p))
+    };
     let mut converged = false;
     for _ in 0..100 {
         let mut score = [0.0; 2];
         let mut info = [[0.0; 2]; 2];
         for u in &rows {
-            let x = u.t - tbar;
-            let p = logistic(b[0] + b[1] * x);
-            let r = u.y as f64 - u.n as f64 * p;
-            let w = u.n as f64 * p * (1.0 - p);
+            let (x, r, w) = terms(u, b);
             score[0] += r;
             score[1] += r * x;
             info[0][0] += w;
@@ -164,10 +167,7 @@ pub fn trend(units: &[Unit], min_articles: usize) -> Result<Trend, NoTrend> {
     let mut meat = [[0.0; 2]; 2];
     let mut info = [[0.0; 2]; 2];
     for u in &rows {
-        let x = u.t - tbar;
-        let p = logistic(b[0] + b[1] * x);
-        let r = u.y as f64 - u.n as f64 * p;
-        let w = u.n as f64 * p * (1.0 - p);
+        let (x, r, w) = terms(u, b);
         let s = [r, r * x];
         for i in 0..2 {
             for j in 0..2 {
