@@ -4,12 +4,13 @@
 # learns the head without fold K's articles (every N-th in sorted order), the whole pipeline
 # annotates fold K with it, and the N folds' records together are scored by
 # ../shared/eval/score.py against all the gold. About a minute per fold on 2 cores.
-#   scripts/pair_cv.sh [N]        (default 5)
+#   scripts/pair_cv.sh [N] [-- train-pairs flags]     (N default 5)
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 shared="$root/../shared"
-bin="$root/target/release/healthclaims"
-n="${1:-5}"
+bin="${BIN:-$root/target/release/healthclaims}"
+n="${1:-5}"; shift || true
+[ "${1:-}" = "--" ] && shift
 wd="$shared/data/web-synthetic"
 tmp="$(mktemp -d)"; trap 'rm -rf "$tmp"' EXIT
 mapfile -t golds < <(ls "$wd"/gold/*.json | sort)
@@ -22,8 +23,9 @@ for ((k = 0; k < n; k++)); do
       cp "$wd/corpus/$name.txt" "$tmp/in$k/"
     fi
   done
-  "$bin" train-pairs --folds "$n" --fold "$k" -o "$tmp/model$k" 2>&1 | grep -v epoch | sed "s/^/fold $k: /" >&2
-  "$bin" annotate "$tmp/in$k" -o "$tmp/fold$k.jsonl" -q --model "$tmp/model$k" 2>/dev/null || true
+  "$bin" train-pairs --folds "$n" --fold "$k" -o "$tmp/model$k" "$@" 2>&1 | grep -v epoch | sed "s/^/fold $k: /" >&2
+  s=0; "$bin" annotate "$tmp/in$k" -o "$tmp/fold$k.jsonl" -q --model "$tmp/model$k" 2> "$tmp/err$k" || s=$?
+  if [ "$s" -gt 1 ]; then echo "fold $k: annotate failed ($s):" >&2; cat "$tmp/err$k" >&2; exit 1; fi
   cat "$tmp/fold$k.jsonl" >> "$tmp/all.jsonl"
   rm -rf "$tmp/model$k"
 done

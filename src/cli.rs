@@ -106,6 +106,15 @@ pub struct TrainPairsArgs {
     /// Heads in the ensemble (seeds SEED, SEED+1, …; their probabilities are averaged)
     #[arg(long, default_value_t = 5, value_parser = clap::value_parser!(u64).range(1..=16))]
     pub members: u64,
+    /// Members of the sentence claim head (seeds SEED+100, …; 0: no sentence head)
+    #[arg(long, default_value_t = 5, value_parser = clap::value_parser!(u64).range(0..=16))]
+    pub sentence_members: u64,
+    /// Width of the sentence claim head's projection
+    #[arg(long, default_value_t = 32)]
+    pub sentence_dim: usize,
+    /// Width of the sentence claim head's hidden layer
+    #[arg(long, default_value_t = 64)]
+    pub sentence_hidden: usize,
     /// Cross-validation: split the 110 web articles into N folds (by sorted index mod N) …
     #[arg(long, value_name = "N", requires = "fold", value_parser = clap::value_parser!(u64).range(2..=110))]
     pub folds: Option<u64>,
@@ -593,6 +602,9 @@ fn train_pairs(a: TrainPairsArgs) -> Result<ExitCode> {
         dropout: a.dropout,
         lr: a.lr,
         members: a.members as usize,
+        sentence_members: a.sentence_members as usize,
+        sentence_dim: a.sentence_dim,
+        sentence_hidden: a.sentence_hidden,
         ..Default::default()
     };
     crate::train::pairs::train(&cfg)?;

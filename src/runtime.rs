@@ -625,13 +625,20 @@ impl Model {
 fn load_projection(path: &Path, hidden: i64) -> Result<Tensor> {
     let named = Tensor::read_safetensors(path).with_context(|| format!("cannot read the pair head {}", path.display()))?;
     let mut parts: Vec<Tensor> = Vec::new();
-    for m in 0.. {
-        let name = format!("{}.{PAIR_PROJECTION}", crate::tag::pairs::member_name(m));
-        let Some((_, w)) = named.iter().find(|(n, _)| *n == name) else { break };
-        if w.dim() != 2 || w.size()[1] != hidden {
-            bail!("{}: {name} has shape {:?}, expected [dim, {hidden}]", path.display(), w.size());
+    // the pair head's members, then the sentence head's (their columns come last)
+    let members: [fn(usize) -> String; 2] = [crate::tag::pairs::member_name, crate::tag::sentence_head::member_name];
+    for (h, member_name) in members.into_iter().enumerate() {
+        for m in 0.. {
+            let name = format!("{}.{PAIR_PROJECTION}", member_name(m));
+            let Some((_, w)) = named.iter().find(|(n, _)| *n == name) else { break };
+            if w.dim() != 2 || w.size()[1] != hidden {
+                bail!("{}: {name} has shape {:?}, expected [dim, {hidden}]", path.display(), w.size());
+            }
+            parts.push(w.to_kind(Kind::Float));
         }
-        parts.push(w.to_kind(Kind::Float));
+        if h == 0 && parts.is_empty() {
+            break;
+        }
     }
     if parts.is_empty() {
         bail!("{} has no m0.{PAIR_PROJECTION} (a head for another build: run `healthclaims train-pairs`)", path.display());

@@ -299,6 +299,13 @@ fn the_pair_head_ships_and_finds_several_and_negated_claims() {
     let (d, c) = claims("Lamictal is an epilepsy drug. Can it prevent migraine?");
     assert!(d.claims.iter().all(|k| k.sentence != 1), "{c:?}");
     assert_eq!(d.sentences[1].claim, ClaimStrength::None);
+    // the sentence claim head ships and decides sentences without a pair: a claim about a drug
+    // that names no condition, and advice that makes none
+    assert!(healthclaims::tag::sentence_head::SentenceHead::load(&default_model_dir()).unwrap().is_some(), "pairs.safetensors holds s0.*");
+    let (d, c) = claims("Retinol makes your skin more sensitive to the sun, so wear sunscreen every morning.");
+    assert!(d.sentences[0].claim.is_claim() && c.iter().any(|x| x.0 == "retinol" && x.1.is_empty()), "{c:?}");
+    let (d, c) = claims("Your doctor may also add a second medicine such as a beta-blocker.");
+    assert!(!d.sentences[0].claim.is_claim() && c.is_empty(), "{c:?}");
     // an anaphor stands for one drug: one claim per condition, whatever its antecedents
     let (d, _) = claims("Claritin is the brand name for loratadine, an antihistamine. It relieves sneezing and a runny nose.");
     for cond in ["sneezing", "runny nose"] {
@@ -318,9 +325,10 @@ fn eval_scores_the_pipeline_with_every_metric_of_the_scorer() {
         }
     }
     let get = |task: &str, metric: &str| scores.iter().find(|s| s.task.starts_with(task) && s.metric == metric).unwrap().value;
-    // floors a few points under the model card's dev-split figures (0.770, 0.773, 0.935, 0.849,
-    // 0.932)
-    assert!(get("web dev split", "claim_pair F1") >= 0.73, "{}", get("web dev split", "claim_pair F1"));
+    // floors a few points under the model card's dev-split figures (0.777, 0.783, 0.796, 0.935,
+    // 0.852, 0.932)
+    assert!(get("web dev split", "claim_pair F1") >= 0.74, "{}", get("web dev split", "claim_pair F1"));
+    assert!(get("web dev split", "claim_detection F1") >= 0.77, "{}", get("web dev split", "claim_detection F1"));
     assert!(get("web dev split", "negated_claim_pair F1") >= 0.72);
     assert!(get("web dev split", "hedged_sentence F1") >= 0.90);
     assert!(get("web dev split", "unsupported_quote F1") >= 0.80);

@@ -21,6 +21,7 @@ use once_cell::sync::Lazy;
 use regex::Regex;
 
 use super::pairs::{self, PairHead};
+use super::sentence_head::{self, SentenceHead};
 use super::sentence_class::claim_features;
 use super::{Component, Layer};
 use crate::doc::{ByteSpan, Claim, ClaimStrength, Doc, EntityLabel, Evidence, EvidenceKind};
@@ -54,21 +55,23 @@ static VAGUE: Lazy<Regex> = Lazy::new(|| {
 /// and the encoder handed on its vectors, else the rules.
 pub struct ClaimLinker {
     head: Option<PairHead>,
+    sentence_head: Option<SentenceHead>,
 }
 
 impl ClaimLinker {
     /// Rules only.
     pub fn new() -> anyhow::Result<Self> {
-        Self::with_head(None)
+        Self::with_heads(None, None)
     }
 
-    /// With the pair head (claims of sentences the encoder read come from it).
-    pub fn with_head(head: Option<PairHead>) -> anyhow::Result<Self> {
+    /// With the pair head (claims of sentences the encoder read come from it) and the sentence
+    /// claim head (the label of sentences without a pair the pair head accepts).
+    pub fn with_heads(head: Option<PairHead>, sentence_head: Option<SentenceHead>) -> anyhow::Result<Self> {
         Lazy::force(&RELATION);
         Lazy::force(&CHECKABLE);
         Lazy::force(&VAGUE);
         crate::rules::force_all();
-        Ok(ClaimLinker { head })
+        Ok(ClaimLinker { head, sentence_head })
     }
 }
 
@@ -205,9 +208,10 @@ impl Component for ClaimLinker {
         let main_id = main_drug(doc);
         let main_of = move || main_id;
         // Sentences the pair head can read: the encoder's vectors are there, of its width.
+        let sentence_dim = self.sentence_head.as_ref().map_or(0, |h| h.dim);
         let readable = |i: usize| -> bool {
             let Some(h) = &self.head else { return false };
-            doc.model.as_ref().and_then(|m| m.get(i)).is_some_and(|ms| ms.dim() == h.dim)
+            doc.model.as_ref().and_then(|m| m.get(i)).is_some_and(|ms| ms.dim() == h.dim + sentence_dim)
         };
         for i in 0..doc.sentences.len() {
             if is_question(doc, i) {
@@ -268,6 +272,19 @@ impl Component for ClaimLinker {
                 // The head accepts no pair: the sentence classifier's label stands (a claim
                 // whose drug or outcome is not among the candidates: "Gave me dandruff").
                 // Measured on the web dev split: claim detection .721 → see MODEL_CARD.md.
+            }
+            if let (Some(sh), true) = (&self.sentence_head, readable(i)) {
+                // The sentence claim head decides whether the sentence makes a claim; its
+                // strength stays the sentence classifier's where that one found a claim too (the
+                // Yu-trained head and the rules grade strength better: web dev split macro-F1
+                // .875 against the head's own .866, detection .796 either way; MODEL_CARD.md).
+                let p = sh.score(&sentence_head::pooled(doc, i), &sentence_head::features(doc, i, &main_of));
+                let (strength, score) = SentenceHead::label(&p);
+                let s = &mut doc.sentences[i];
+                if !strength.is_claim() || !s.claim.is_claim() {
+                    s.claim = strength;
+                    s.claim_score = score;
+                }
             }
             let s = &doc.sentences[i];
             if !s.claim.is_claim() {

@@ -12,6 +12,7 @@ pub mod model;
 pub mod pairs;
 pub mod quotes;
 pub mod sentence_class;
+pub mod sentence_head;
 
 /// How much a transformer probability counts against the rules' evidence when the hedge and
 /// sentence-class components combine them (0 = rules only, 1 = model only). Chosen on the
@@ -77,9 +78,11 @@ pub fn check_order(components: &[Box<dyn Component>]) -> Result<(), String> {
 pub fn default_components(model: Option<crate::runtime::RuntimeConfig>) -> anyhow::Result<Vec<Box<dyn Component>>> {
     std::thread::scope(|scope| {
         // The pair head runs in the claims stage, on vectors the encoder hands on (runtime.rs).
-        let pair_head = match &model {
-            Some(cfg) if cfg.token_vectors == crate::runtime::TokenVectors::Auto => pairs::PairHead::load(&cfg.model_dir)?,
-            _ => None,
+        let (pair_head, sentence_head) = match &model {
+            Some(cfg) if cfg.token_vectors == crate::runtime::TokenVectors::Auto => {
+                (pairs::PairHead::load(&cfg.model_dir)?, sentence_head::SentenceHead::load(&cfg.model_dir)?)
+            }
+            _ => (None, None),
         };
         let loading = model.map(|cfg| scope.spawn(move || model::ModelTagger::new(cfg)));
         let rules: anyhow::Result<Vec<Box<dyn Component>>> = (|| {
@@ -87,7 +90,7 @@ pub fn default_components(model: Option<crate::runtime::RuntimeConfig>) -> anyho
                 Box::new(entities::EntityTagger::new()?) as Box<dyn Component>,
                 Box::new(hedge::HedgeTagger::new()?),
                 Box::new(sentence_class::SentenceClassifier::new()?),
-                Box::new(claims::ClaimLinker::with_head(pair_head)?),
+                Box::new(claims::ClaimLinker::with_heads(pair_head, sentence_head)?),
                 Box::new(quotes::QuoteFinder::new()?),
             ])
         })();

@@ -463,7 +463,8 @@ impl PairHead {
     /// Score one candidate from its pooled regions (every member's projections side by side,
     /// [`REGIONS`] × `dim`) and hand features: the members' mean probabilities.
     pub fn score(&self, pooled: &[f32], hand: &[f32; HAND]) -> PairScore {
-        let (d, total) = (self.member_dim, self.dim);
+        // the piece vectors may hold other heads' columns after this head's
+        let (d, total) = (self.member_dim, pooled.len() / REGIONS);
         let mut relation = [0f32; 4];
         let mut x = Vec::with_capacity(input_width(d));
         for (k, m) in self.members.iter().enumerate() {

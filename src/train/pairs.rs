@@ -29,6 +29,7 @@ use crate::pipeline::{Pipeline, PipelineConfig};
 use crate::runtime::{RuntimeConfig, TokenVectors, PAIR_HEAD_FILE, PAIR_PROJECTION};
 use crate::tag::claims::main_drug;
 use crate::tag::pairs::{self, Candidate, HAND, OUTPUTS, REGIONS};
+use crate::tag::sentence_head::{self, FEATURES};
 use crate::train::data::find_ws;
 
 /// Which web-synthetic articles train the head.
@@ -89,6 +90,11 @@ pub struct PairTrainConfig {
     pub weight_decay: f64,
     /// Heads in the ensemble (seeds `seed`, `seed + 1`, …).
     pub members: usize,
+    /// The sentence claim head ([`crate::tag::sentence_head`]): members (seeds `seed + 100`,
+    /// `seed + 101`, …; 0: none), projection width and hidden width.
+    pub sentence_members: usize,
+    pub sentence_dim: usize,
+    pub sentence_hidden: usize,
 }
 
 impl Default for PairTrainConfig {
@@ -106,6 +112,9 @@ impl Default for PairTrainConfig {
             dropout: 0.3,
             weight_decay: 1e-4,
             members: 5,
+            sentence_members: 5,
+            sentence_dim: 32,
+            sentence_hidden: 64,
         }
     }
 }
@@ -136,6 +145,28 @@ pub struct PairExample {
     /// Index in `ClaimStrength::ALL` (0 = none).
     pub relation: i64,
     pub negated: bool,
+}
+
+/// One labelled sentence for the sentence claim head: its mean hidden vector, its features, and
+/// its gold label (the strongest non-negated gold claim, as score.py's claim detection reads it;
+/// index in `ClaimStrength::ALL`, 0 = none).
+#[derive(Debug, Clone)]
+pub struct SentenceExample {
+    pub pooled: Vec<f32>,
+    pub feats: [f32; FEATURES],
+    pub label: i64,
+}
+
+/// The gold label of every sentence of an annotated article: its strongest non-negated claim.
+fn sentence_labels(doc: &Doc, gold: &[GoldPair]) -> Vec<i64> {
+    let mut labels = vec![0i64; doc.sentences.len()];
+    for g in gold.iter().filter(|g| !g.negated) {
+        let Some(&(start, _)) = find_ws(&doc.text, &g.context, false).first() else { continue };
+        let Some(i) = doc.sentence_at(start) else { continue };
+        let rank = ClaimStrength::ALL.iter().position(|&s| s == g.strength).unwrap_or(0) as i64;
+        labels[i] = labels[i].max(rank);
+    }
+    labels
 }
 
 /// The lower-cased ways a candidate's argument is written (text, vocabulary name, anaphor), as
@@ -205,8 +236,9 @@ fn articles(data_dir: &Path, split: PairSplit) -> Result<(Vec<(PathBuf, GoldFile
 
 /// Annotate articles with the encoder's hidden layer handed on, and turn every candidate pair
 /// into a labelled example.
-fn examples(pipeline: &Pipeline, arts: &[(PathBuf, GoldFile)]) -> Result<Vec<PairExample>> {
+fn examples(pipeline: &Pipeline, arts: &[(PathBuf, GoldFile)]) -> Result<(Vec<PairExample>, Vec<SentenceExample>)> {
     let mut out = Vec::new();
+    let mut sentences = Vec::new();
     for (path, gold) in arts {
         let bytes = std::fs::read(path).with_context(|| format!("cannot read {}", path.display()))?;
         let raw = RawArticle::new(gold.doc.clone(), path.display().to_string(), Format::Text, bytes, Default::default());
@@ -219,6 +251,14 @@ fn examples(pipeline: &Pipeline, arts: &[(PathBuf, GoldFile)]) -> Result<Vec<Pai
             counts.extend(std::iter::repeat_n(c.len(), c.len()));
             cands.extend(c);
         }
+        for (i, label) in sentence_labels(&doc, &gold.claims).into_iter().enumerate() {
+            let pooled = sentence_head::pooled(&doc, i);
+            if pooled.is_empty() {
+                continue;
+            }
+            let feats = sentence_head::features(&doc, i, &|| *main.get_or_init(|| main_drug(&doc)));
+            sentences.push(SentenceExample { pooled, feats, label });
+        }
         let labels = label(&doc, &gold.claims, &cands);
         for ((c, n), (relation, negated)) in cands.iter().zip(counts).zip(labels) {
             let pooled = pairs::pooled(&doc, c);
@@ -229,7 +269,55 @@ fn examples(pipeline: &Pipeline, arts: &[(PathBuf, GoldFile)]) -> Result<Vec<Pai
             out.push(PairExample { pooled, hand: pairs::hand_features(&doc, c, n, m), relation, negated });
         }
     }
-    Ok(out)
+    Ok((out, sentences))
+}
+
+/// The sentence claim head as trained (the layers `SentenceHead` reads).
+struct SentenceNet {
+    proj: nn::Linear,
+    hidden: nn::Linear,
+    out: nn::Linear,
+    dropout: f64,
+}
+
+impl SentenceNet {
+    fn new(p: &nn::Path, hidden_size: i64, cfg: &PairTrainConfig) -> SentenceNet {
+        let no_bias = nn::LinearConfig { bias: false, ..Default::default() };
+        let (dim, hidden) = (cfg.sentence_dim as i64, cfg.sentence_hidden as i64);
+        SentenceNet {
+            proj: nn::linear(p / "proj", hidden_size, dim, no_bias),
+            hidden: nn::linear(p / "hidden", dim + FEATURES as i64, hidden, Default::default()),
+            out: nn::linear(p / "out", hidden, sentence_head::OUTPUTS as i64, Default::default()),
+            dropout: cfg.dropout,
+        }
+    }
+
+    /// pooled [N, hidden], feats [N, FEATURES] → logits [N, OUTPUTS]
+    fn forward_t(&self, pooled: &Tensor, feats: &Tensor, train: bool) -> Tensor {
+        let x = Tensor::cat(&[self.proj.forward(pooled), feats.shallow_clone()], 1);
+        let h = self.hidden.forward(&x.dropout(self.dropout, train)).relu();
+        self.out.forward(&h.dropout(self.dropout, train))
+    }
+}
+
+/// Train one network from `seed` with Adam on shuffled batches of 32.
+fn fit(vs: &nn::VarStore, cfg: &PairTrainConfig, seed: u64, n: usize, what: &str, step: &dyn Fn(&Tensor, bool) -> Tensor) -> Result<()> {
+    let mut opt = nn::Adam { wd: cfg.weight_decay, ..Default::default() }.build(vs, cfg.lr)?;
+    let mut rng = StdRng::seed_from_u64(seed);
+    let mut order: Vec<i64> = (0..n as i64).collect();
+    for epoch in 0..cfg.epochs {
+        order.shuffle(&mut rng);
+        let mut total = 0f64;
+        for chunk in order.chunks(32) {
+            let loss = step(&Tensor::from_slice(chunk), true);
+            opt.backward_step(&loss);
+            total += loss.double_value(&[]) * chunk.len() as f64;
+        }
+        if epoch + 1 == cfg.epochs {
+            eprintln!("train-pairs: {what}, epoch {} loss {:.4}", epoch + 1, total / n as f64);
+        }
+    }
+    Ok(())
 }
 
 /// The head as trained (the same layers `PairHead` reads).
@@ -287,7 +375,7 @@ pub fn train(cfg: &PairTrainConfig) -> Result<usize> {
     }
     let runtime = RuntimeConfig { model_dir: cfg.base_dir.clone(), token_vectors: TokenVectors::Hidden, torch_threads: 1, ..Default::default() };
     let pipeline = Pipeline::new(PipelineConfig { model: Some(runtime), ..Default::default() })?;
-    let ex = examples(&pipeline, &train_arts)?;
+    let (ex, sentence_ex) = examples(&pipeline, &train_arts)?;
     let Some(first) = ex.first() else { bail!("the training articles gave no candidate pairs") };
     let hidden_size = first.pooled.len() / REGIONS;
     let positives = ex.iter().filter(|e| e.relation > 0).count();
@@ -310,41 +398,49 @@ pub fn train(cfg: &PairTrainConfig) -> Result<usize> {
         tch::manual_seed(seed as i64);
         let vs = nn::VarStore::new(Device::Cpu);
         let net = Net::new(&(vs.root() / pairs::member_name(m)), hidden_size as i64, cfg);
-        let mut opt = nn::Adam { wd: cfg.weight_decay, ..Default::default() }.build(&vs, cfg.lr)?;
-        let mut rng = StdRng::seed_from_u64(seed);
-        let mut order: Vec<i64> = (0..ex.len() as i64).collect();
-        let batch = 32usize;
-        for epoch in 0..cfg.epochs {
-            order.shuffle(&mut rng);
-            let mut total = 0f64;
-            for chunk in order.chunks(batch) {
-                let idx = Tensor::from_slice(chunk);
-                let logits = net.forward_t(&pooled.index_select(0, &idx), &hand.index_select(0, &idx), true);
-                let y = rel.index_select(0, &idx);
-                let loss = logits.cross_entropy_for_logits(&y);
-                opt.backward_step(&loss);
-                total += loss.double_value(&[]) * chunk.len() as f64;
-            }
-            if epoch + 1 == cfg.epochs {
-                eprintln!("train-pairs: member {m}, epoch {} loss {:.4}", epoch + 1, total / ex.len() as f64);
-            }
-        }
+        fit(&vs, cfg, seed, ex.len(), &format!("member {m}"), &|idx, train| {
+            let logits = net.forward_t(&pooled.index_select(0, idx), &hand.index_select(0, idx), train);
+            logits.cross_entropy_for_logits(&rel.index_select(0, idx))
+        })?;
         stores.push(vs);
     }
-    save(&stores, cfg, &train_arts, ex.len(), positives, negated, t0.elapsed().as_secs_f64())?;
+    // The sentence claim head: its own members, seeds seed + 100, …
+    let s_claims = sentence_ex.iter().filter(|e| e.label > 0).count();
+    eprintln!("train-pairs: {} sentences ({} claims) for the sentence claim head", sentence_ex.len(), s_claims);
+    if cfg.sentence_members > 0 && !sentence_ex.is_empty() {
+        let flat: Vec<f32> = sentence_ex.iter().flat_map(|e| e.pooled.iter().copied()).collect();
+        let sp = Tensor::from_slice(&flat).reshape([sentence_ex.len() as i64, hidden_size as i64]);
+        let feats: Vec<f32> = sentence_ex.iter().flat_map(|e| e.feats.iter().copied()).collect();
+        let sf = Tensor::from_slice(&feats).reshape([sentence_ex.len() as i64, FEATURES as i64]);
+        let sy = Tensor::from_slice(&sentence_ex.iter().map(|e| e.label).collect::<Vec<_>>());
+        for m in 0..cfg.sentence_members {
+            let seed = cfg.seed + 100 + m as u64;
+            tch::manual_seed(seed as i64);
+            let vs = nn::VarStore::new(Device::Cpu);
+            let net = SentenceNet::new(&(vs.root() / sentence_head::member_name(m)), hidden_size as i64, cfg);
+            fit(&vs, cfg, seed, sentence_ex.len(), &format!("sentence member {m}"), &|idx, train| {
+                let logits = net.forward_t(&sp.index_select(0, idx), &sf.index_select(0, idx), train);
+                logits.cross_entropy_for_logits(&sy.index_select(0, idx))
+            })?;
+            stores.push(vs);
+        }
+    }
+    let counts = Counts { pairs: ex.len(), claims: positives, negated, sentences: sentence_ex.len(), sentence_claims: s_claims };
+    save(&stores, cfg, &train_arts, &counts, t0.elapsed().as_secs_f64())?;
     eprintln!("train-pairs: wrote {} in {:.1}s", cfg.out_dir.join(PAIR_HEAD_FILE).display(), t0.elapsed().as_secs_f64());
     Ok(ex.len())
 }
 
-fn save(
-    stores: &[nn::VarStore],
-    cfg: &PairTrainConfig,
-    arts: &[(PathBuf, GoldFile)],
-    n: usize,
-    positives: usize,
+/// What the heads were trained on (for heads.json).
+struct Counts {
+    pairs: usize,
+    claims: usize,
     negated: usize,
-    secs: f64,
-) -> Result<()> {
+    sentences: usize,
+    sentence_claims: usize,
+}
+
+fn save(stores: &[nn::VarStore], cfg: &PairTrainConfig, arts: &[(PathBuf, GoldFile)], counts: &Counts, secs: f64) -> Result<()> {
     let out = &cfg.out_dir;
     std::fs::create_dir_all(out).with_context(|| format!("cannot create {}", out.display()))?;
     let same = out.canonicalize().ok() == cfg.base_dir.canonicalize().ok();
@@ -370,9 +466,9 @@ fn save(
         "command": "healthclaims train-pairs",
         "data": cfg.split.describe(),
         "articles": arts.len(),
-        "candidate_pairs": n,
-        "claims": positives,
-        "negated_claims": negated,
+        "candidate_pairs": counts.pairs,
+        "claims": counts.claims,
+        "negated_claims": counts.negated,
         "seed": cfg.seed,
         "epochs": cfg.epochs,
         "lr": cfg.lr,
@@ -381,6 +477,14 @@ fn save(
         "hidden": cfg.hidden,
         "dropout": cfg.dropout,
         "weight_decay": cfg.weight_decay,
+        "sentence_head": {
+            "members": cfg.sentence_members,
+            "dim": cfg.sentence_dim,
+            "hidden": cfg.sentence_hidden,
+            "seed": cfg.seed + 100,
+            "sentences": counts.sentences,
+            "sentence_claims": counts.sentence_claims,
+        },
         "minutes": (secs / 60.0 * 10.0).round() / 10.0,
     });
     std::fs::write(&hp, serde_json::to_vec_pretty(&heads)?)?;
