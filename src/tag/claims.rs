@@ -6,8 +6,10 @@
 //!
 //! With the model's pair head ([`super::pairs`]): one claim per (drug, condition) candidate pair
 //! the head accepts, negation by scope ([`pairs::negated_by_scope`]), and the sentence's `claim`
-//! becomes its strongest non-negated one. Sentences without a candidate pair, and every sentence
-//! with `--no-model`, take the rules below: one claim per sentence whose `claim` is not `none`.
+//! becomes its strongest non-negated one. Sentences without a pair the head accepts take their
+//! label from the sentence claim head ([`super::sentence_head`]) and their one claim from the
+//! rules below; with `--no-model` (or a model folder without the heads) every sentence takes the
+//! sentence classifier's label and the rules: one claim per sentence whose `claim` is not `none`.
 //!
 //! Pair selection (rules): the drug is the DRUG entity nearest before the sentence's relation verb (the
 //! subject), else the first one after it ("X for Y", "Y treated with X"); the condition is the
