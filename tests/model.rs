@@ -325,10 +325,10 @@ fn eval_scores_the_pipeline_with_every_metric_of_the_scorer() {
         }
     }
     let get = |task: &str, metric: &str| scores.iter().find(|s| s.task.starts_with(task) && s.metric == metric).unwrap().value;
-    // floors a few points under the model card's dev-split figures (0.777, 0.783, 0.796, 0.935,
+    // floors a few points under the model card's dev-split figures (0.778, 0.774, 0.775, 0.935,
     // 0.852, 0.932)
     assert!(get("web dev split", "claim_pair F1") >= 0.74, "{}", get("web dev split", "claim_pair F1"));
-    assert!(get("web dev split", "claim_detection F1") >= 0.77, "{}", get("web dev split", "claim_detection F1"));
+    assert!(get("web dev split", "claim_detection F1") >= 0.74, "{}", get("web dev split", "claim_detection F1"));
     assert!(get("web dev split", "negated_claim_pair F1") >= 0.72);
     assert!(get("web dev split", "hedged_sentence F1") >= 0.90);
     assert!(get("web dev split", "unsupported_quote F1") >= 0.80);
