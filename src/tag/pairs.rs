@@ -382,13 +382,68 @@ pub fn member_name(m: usize) -> String {
     format!("m{m}")
 }
 
-/// One member's layers.
+/// One ensemble member's layers after its projection: a hidden layer (ReLU) and the output
+/// layer, row-major. Shared by the pair head and the sentence claim head.
 #[derive(Debug, Clone)]
-struct Member {
-    hidden_w: Vec<f32>,
-    hidden_b: Vec<f32>,
-    out_w: Vec<f32>,
-    out_b: Vec<f32>,
+pub(crate) struct Member {
+    pub(crate) hidden_w: Vec<f32>,
+    pub(crate) hidden_b: Vec<f32>,
+    pub(crate) out_w: Vec<f32>,
+    pub(crate) out_b: Vec<f32>,
+}
+
+impl Member {
+    /// Softmax of the output for input `x`, added into `acc` divided by `members` (the
+    /// ensemble's mean, summed member by member).
+    pub(crate) fn add_probs(&self, x: &[f32], acc: &mut [f32], members: usize) {
+        let h: Vec<f32> =
+            self.hidden_b.iter().enumerate().map(|(r, b)| (b + dot(&self.hidden_w[r * x.len()..(r + 1) * x.len()], x)).max(0.0)).collect();
+        let o: Vec<f32> = self.out_b.iter().enumerate().map(|(r, b)| b + dot(&self.out_w[r * h.len()..(r + 1) * h.len()], &h)).collect();
+        let mx = o.iter().cloned().fold(f32::MIN, f32::max);
+        let e: Vec<f32> = o.iter().map(|v| (v - mx).exp()).collect();
+        let z: f32 = e.iter().sum();
+        for (r, v) in acc.iter_mut().zip(&e) {
+            *r += v / z / members as f32;
+        }
+    }
+}
+
+/// The members `{prefix}0.*`, `{prefix}1.*`, … of a head file and their projection width: each
+/// needs `proj.weight` ([dim, hidden]), `hidden.weight` ([h, input_width(dim)]), `hidden.bias`,
+/// `out.weight` ([outputs, h]) and `out.bias`. Empty when the file holds no such member.
+pub(crate) fn read_members(
+    path: &Path,
+    tensors: &[(String, Vec<i64>, Vec<f32>)],
+    member_name: fn(usize) -> String,
+    input_width: &dyn Fn(usize) -> usize,
+    outputs: usize,
+) -> Result<(Vec<Member>, usize)> {
+    let get = |name: &str| -> Result<(Vec<i64>, Vec<f32>)> {
+        tensors
+            .iter()
+            .find(|(n, _, _)| n == name)
+            .map(|(_, s, v)| (s.clone(), v.clone()))
+            .with_context(|| format!("{} has no {name} (a head for another build: run `healthclaims train-pairs`)", path.display()))
+    };
+    let mut members = Vec::new();
+    let mut member_dim = 0;
+    for m in 0.. {
+        let p = member_name(m);
+        if !tensors.iter().any(|(n, _, _)| n.starts_with(&format!("{p}."))) {
+            break;
+        }
+        let (proj, _) = get(&format!("{p}.{}", crate::runtime::PAIR_PROJECTION))?;
+        member_dim = proj[0] as usize;
+        let (hw_shape, hidden_w) = get(&format!("{p}.hidden.weight"))?;
+        let (_, hidden_b) = get(&format!("{p}.hidden.bias"))?;
+        let (ow_shape, out_w) = get(&format!("{p}.out.weight"))?;
+        let (_, out_b) = get(&format!("{p}.out.bias"))?;
+        if hw_shape.get(1).copied() != Some(input_width(member_dim) as i64) || ow_shape != [outputs as i64, hw_shape[0]] {
+            bail!("{}: {p} layer shapes {:?} / {:?} do not fit projection width {member_dim} (a head for another build: run `healthclaims train-pairs`)", path.display(), hw_shape, ow_shape);
+        }
+        members.push(Member { hidden_w, hidden_b, out_w, out_b });
+    }
+    Ok((members, member_dim))
 }
 
 /// The head: an ensemble of members whose probabilities are averaged, read from
@@ -429,31 +484,7 @@ impl PairHead {
             return Ok(None);
         }
         let tensors = read_tensors(&path)?;
-        let get = |name: &str| -> Result<(Vec<i64>, Vec<f32>)> {
-            tensors
-                .iter()
-                .find(|(n, _, _)| n == name)
-                .map(|(_, s, v)| (s.clone(), v.clone()))
-                .with_context(|| format!("{} has no {name} (a head for another build: run `healthclaims train-pairs`)", path.display()))
-        };
-        let mut members = Vec::new();
-        let mut member_dim = 0;
-        for m in 0.. {
-            let p = member_name(m);
-            if !tensors.iter().any(|(n, _, _)| n.starts_with(&format!("{p}."))) {
-                break;
-            }
-            let (proj, _) = get(&format!("{p}.{}", crate::runtime::PAIR_PROJECTION))?;
-            member_dim = proj[0] as usize;
-            let (hw_shape, hidden_w) = get(&format!("{p}.hidden.weight"))?;
-            let (_, hidden_b) = get(&format!("{p}.hidden.bias"))?;
-            let (ow_shape, out_w) = get(&format!("{p}.out.weight"))?;
-            let (_, out_b) = get(&format!("{p}.out.bias"))?;
-            if hw_shape.get(1).copied() != Some(input_width(member_dim) as i64) || ow_shape != [OUTPUTS as i64, hw_shape[0]] {
-                bail!("{}: layer shapes {:?} / {:?} do not fit projection width {member_dim} (a head for another build: run `healthclaims train-pairs`)", path.display(), hw_shape, ow_shape);
-            }
-            members.push(Member { hidden_w, hidden_b, out_w, out_b });
-        }
+        let (members, member_dim) = read_members(&path, &tensors, member_name, &input_width, OUTPUTS)?;
         if members.is_empty() {
             bail!("{} holds no pair head (a head for another build: run `healthclaims train-pairs`)", path.display());
         }
@@ -475,15 +506,7 @@ impl PairHead {
             let (drug, cond) = (&pooled[k * d..(k + 1) * d], &pooled[total + k * d..total + (k + 1) * d]);
             x.extend(drug.iter().zip(cond).map(|(a, b)| a * b));
             x.extend_from_slice(hand);
-            let h: Vec<f32> =
-                m.hidden_b.iter().enumerate().map(|(r, b)| (b + dot(&m.hidden_w[r * x.len()..(r + 1) * x.len()], &x)).max(0.0)).collect();
-            let o: Vec<f32> = m.out_b.iter().enumerate().map(|(r, b)| b + dot(&m.out_w[r * h.len()..(r + 1) * h.len()], &h)).collect();
-            let mx = o.iter().cloned().fold(f32::MIN, f32::max);
-            let e: Vec<f32> = o.iter().map(|v| (v - mx).exp()).collect();
-            let z: f32 = e.iter().sum();
-            for (r, v) in relation.iter_mut().zip(&e) {
-                *r += v / z / self.members.len() as f32;
-            }
+            m.add_probs(&x, &mut relation, self.members.len());
         }
         PairScore { relation }
     }

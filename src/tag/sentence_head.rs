@@ -16,9 +16,9 @@
 
 use std::path::Path;
 
-use anyhow::{bail, Context, Result};
+use anyhow::Result;
 
-use super::pairs::{self, read_tensors};
+use super::pairs::{self, read_members, read_tensors, Member};
 use super::sentence_class::{claim_features, decide};
 use crate::doc::{ClaimStrength, Doc, SentenceKind};
 use crate::rules::NEGATION;
@@ -109,14 +109,6 @@ pub fn pooled(doc: &Doc, i: usize) -> Vec<f32> {
     out
 }
 
-#[derive(Debug, Clone)]
-struct Member {
-    hidden_w: Vec<f32>,
-    hidden_b: Vec<f32>,
-    out_w: Vec<f32>,
-    out_b: Vec<f32>,
-}
-
 /// The head, read from the `s*` members of `pairs.safetensors`.
 #[derive(Debug, Clone)]
 pub struct SentenceHead {
@@ -135,31 +127,7 @@ impl SentenceHead {
             return Ok(None);
         }
         let tensors = read_tensors(&path)?;
-        let get = |name: &str| -> Result<(Vec<i64>, Vec<f32>)> {
-            tensors
-                .iter()
-                .find(|(n, _, _)| n == name)
-                .map(|(_, s, v)| (s.clone(), v.clone()))
-                .with_context(|| format!("{} has no {name} (a head for another build: run `healthclaims train-pairs`)", path.display()))
-        };
-        let mut members = Vec::new();
-        let mut member_dim = 0;
-        for m in 0.. {
-            let p = member_name(m);
-            if !tensors.iter().any(|(n, _, _)| n.starts_with(&format!("{p}."))) {
-                break;
-            }
-            let (proj, _) = get(&format!("{p}.{}", crate::runtime::PAIR_PROJECTION))?;
-            member_dim = proj[0] as usize;
-            let (hw_shape, hidden_w) = get(&format!("{p}.hidden.weight"))?;
-            let (_, hidden_b) = get(&format!("{p}.hidden.bias"))?;
-            let (ow_shape, out_w) = get(&format!("{p}.out.weight"))?;
-            let (_, out_b) = get(&format!("{p}.out.bias"))?;
-            if hw_shape.get(1).copied() != Some((member_dim + FEATURES) as i64) || ow_shape != [OUTPUTS as i64, hw_shape[0]] {
-                bail!("{}: sentence head shapes {:?} / {:?} do not fit projection width {member_dim} (a head for another build: run `healthclaims train-pairs`)", path.display(), hw_shape, ow_shape);
-            }
-            members.push(Member { hidden_w, hidden_b, out_w, out_b });
-        }
+        let (members, member_dim) = read_members(&path, &tensors, member_name, &|d| d + FEATURES, OUTPUTS)?;
         if members.is_empty() {
             return Ok(None);
         }
@@ -177,19 +145,7 @@ impl SentenceHead {
             x.clear();
             x.extend_from_slice(&pooled[offset + k * d..offset + (k + 1) * d]);
             x.extend_from_slice(feats);
-            let h: Vec<f32> = m
-                .hidden_b
-                .iter()
-                .enumerate()
-                .map(|(r, b)| (b + dot(&m.hidden_w[r * x.len()..(r + 1) * x.len()], &x)).max(0.0))
-                .collect();
-            let o: Vec<f32> = m.out_b.iter().enumerate().map(|(r, b)| b + dot(&m.out_w[r * h.len()..(r + 1) * h.len()], &h)).collect();
-            let mx = o.iter().cloned().fold(f32::MIN, f32::max);
-            let e: Vec<f32> = o.iter().map(|v| (v - mx).exp()).collect();
-            let z: f32 = e.iter().sum();
-            for (r, v) in p.iter_mut().zip(&e) {
-                *r += v / z / self.members.len() as f32;
-            }
+            m.add_probs(&x, &mut p, self.members.len());
         }
         p
     }
@@ -204,10 +160,6 @@ impl SentenceHead {
         let (j, v) = (1..OUTPUTS).map(|j| (j, p[j])).fold((1, f32::MIN), |a, b| if b.1 > a.1 { b } else { a });
         (ClaimStrength::ALL[j], v)
     }
-}
-
-fn dot(a: &[f32], b: &[f32]) -> f32 {
-    a.iter().zip(b).map(|(x, y)| x * y).sum()
 }
 
 #[cfg(test)]
