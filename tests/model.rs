@@ -314,6 +314,41 @@ fn the_pair_head_ships_and_finds_several_and_negated_claims() {
     }
 }
 
+/// The sentence claim head only adds claims to sentences that name a drug: every other
+/// sentence keeps the label it has without the head (a copy of the model folder whose
+/// pairs.safetensors lacks the `s*` members), and no claim is removed.
+#[test]
+fn the_sentence_claim_head_only_adds_claims_where_a_drug_is_named() {
+    use healthclaims::pipeline::{Pipeline, PipelineConfig};
+    let dir = default_model_dir();
+    let tmp = tempfile::tempdir().unwrap();
+    for f in ["config.json", "tokenizer.json", "model.safetensors", "heads.json"] {
+        std::fs::copy(dir.join(f), tmp.path().join(f)).unwrap();
+    }
+    let pair_file = healthclaims::runtime::PAIR_HEAD_FILE;
+    let kept: Vec<(String, tch::Tensor)> =
+        tch::Tensor::read_safetensors(dir.join(pair_file)).unwrap().into_iter().filter(|(n, _)| !n.starts_with('s')).collect();
+    assert!(kept.iter().any(|(n, _)| n.starts_with("m0.")));
+    tch::Tensor::write_safetensors(&kept, tmp.path().join(pair_file)).unwrap();
+    let with = pipeline();
+    let runtime = RuntimeConfig { model_dir: tmp.path().to_path_buf(), torch_threads: 2, ..Default::default() };
+    let without = Pipeline::new(PipelineConfig { model: Some(runtime), ..Default::default() }).unwrap();
+    let text = "Excessive glutamate levels can contribute to migraine. Steady progress might seem slow, but each \
+                step forward is a win. Retinol makes your skin more sensitive to the sun, so wear sunscreen every \
+                morning. Weight loss can noticeably improve lameness in an arthritic dog. Ibuprofen eases period pain.";
+    let (a, b) = (without.annotate_text("t", text).unwrap(), with.annotate_text("t", text).unwrap());
+    assert_eq!(a.sentences.len(), b.sentences.len());
+    let mut added = 0;
+    for (i, (x, y)) in a.sentences.iter().zip(&b.sentences).enumerate() {
+        let drug = b.entities_in(i).any(|k| b.entities[k].label == EntityLabel::Drug);
+        if x.claim != y.claim {
+            assert!(drug && !x.claim.is_claim() && y.claim.is_claim(), "sentence {i}: {:?} -> {:?}", x.claim, y.claim);
+            added += 1;
+        }
+    }
+    assert_eq!(added, 1, "the retinol sentence gains its claim");
+}
+
 #[test]
 fn eval_scores_the_pipeline_with_every_metric_of_the_scorer() {
     let Some(data) = shared_data() else { return };
