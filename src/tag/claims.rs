@@ -276,14 +276,15 @@ impl Component for ClaimLinker {
                 // whose drug or outcome is not among the candidates: "Gave me dandruff").
                 // Measured on the web dev split: claim detection .721 → see MODEL_CARD.md.
             }
-            let names_drug = doc.entities_in(i).any(|k| doc.entities[k].label == EntityLabel::Drug);
-            if let (Some(sh), true, false, true) = (&self.sentence_head, readable(i), doc.sentences[i].claim.is_claim(), names_drug) {
+            let names_drug = || doc.entities_in(i).any(|k| doc.entities[k].label == EntityLabel::Drug);
+            let gated = |_: &&SentenceHead| readable(i) && !doc.sentences[i].claim.is_claim() && names_drug();
+            if let Some(sh) = self.sentence_head.as_ref().filter(gated) {
                 // The sentence claim head finds the claims the sentence classifier misses in a
                 // sentence that names a drug ("Retinol makes your skin more sensitive to the
                 // sun"); it neither removes the classifier's claims nor adds claims to sentences
                 // without a drug: on the five real seed articles those two made claim detection
                 // .748 → .638 while the web dev split went .760 → .796 (MODEL_CARD.md).
-                let p = sh.score(&sentence_head::pooled(doc, i), &sentence_head::features(doc, i, &main_of));
+                let p = sh.score(&sentence_head::pooled(doc, i), &sentence_head::features(doc, i, &cands));
                 let (strength, score) = SentenceHead::label(&p);
                 if strength.is_claim() {
                     let s = &mut doc.sentences[i];

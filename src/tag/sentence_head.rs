@@ -18,7 +18,7 @@ use std::path::Path;
 
 use anyhow::Result;
 
-use super::pairs::{self, read_members, read_tensors, Member};
+use super::pairs::{self, read_members, read_tensors, Candidate, Member};
 use super::sentence_class::{claim_features, decide};
 use crate::doc::{ClaimStrength, Doc, SentenceKind};
 use crate::rules::NEGATION;
@@ -39,9 +39,9 @@ pub fn member_name(m: usize) -> String {
 
 /// Features of sentence `i` ([`FEATURES`] numbers, each in about 0..1): the rule evidence, the
 /// rules' own decision mixed with the Yu-trained sentence head (one-hot and score), that head's
-/// probabilities and P(hedged), how many candidate pairs the sentence has and whether one of
-/// them is denied, a negation cue, a quotation mark, and whether it is prose.
-pub fn features(doc: &Doc, i: usize, main_drug: &dyn Fn() -> Option<usize>) -> [f32; FEATURES] {
+/// probabilities and P(hedged), how many candidate pairs the sentence has (`cands`, from
+/// [`pairs::candidates`]) and whether one of them is denied, a negation cue, a quotation mark, and whether it is prose.
+pub fn features(doc: &Doc, i: usize, cands: &[Candidate]) -> [f32; FEATURES] {
     let f = claim_features(doc, i);
     let model = doc.model.as_ref().and_then(|m| m.get(i));
     let (label, score) = decide(&f, model.map(|m| m.claim));
@@ -82,7 +82,6 @@ pub fn features(doc: &Doc, i: usize, main_drug: &dyn Fn() -> Option<usize>) -> [
         v[28..32].copy_from_slice(&m.claim);
         v[32] = m.hedged;
     }
-    let cands = pairs::candidates(doc, i, main_drug);
     v[33] = ((1 + cands.len()) as f32).ln() / 2.0;
     v[34] = b(cands.iter().any(|c| pairs::negated_by_scope(doc, c)));
     let s = &doc.sentences[i];

@@ -244,21 +244,17 @@ fn examples(pipeline: &Pipeline, arts: &[(PathBuf, GoldFile)]) -> Result<(Vec<Pa
         let raw = RawArticle::new(gold.doc.clone(), path.display().to_string(), Format::Text, bytes, Default::default());
         let doc = pipeline.annotate_article(&raw).map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))?;
         let main = std::cell::OnceCell::new();
-        let mut cands = Vec::new();
-        let mut counts = Vec::new();
-        for i in 0..doc.sentences.len() {
-            let c = pairs::candidates(&doc, i, &|| *main.get_or_init(|| main_drug(&doc)));
-            counts.extend(std::iter::repeat_n(c.len(), c.len()));
-            cands.extend(c);
-        }
+        let per_sentence: Vec<Vec<Candidate>> =
+            (0..doc.sentences.len()).map(|i| pairs::candidates(&doc, i, &|| *main.get_or_init(|| main_drug(&doc)))).collect();
         for (i, label) in sentence_labels(&doc, &gold.claims).into_iter().enumerate() {
             let pooled = sentence_head::pooled(&doc, i);
             if pooled.is_empty() {
                 continue;
             }
-            let feats = sentence_head::features(&doc, i, &|| *main.get_or_init(|| main_drug(&doc)));
-            sentences.push(SentenceExample { pooled, feats, label });
+            sentences.push(SentenceExample { pooled, feats: sentence_head::features(&doc, i, &per_sentence[i]), label });
         }
+        let counts: Vec<usize> = per_sentence.iter().flat_map(|c| std::iter::repeat_n(c.len(), c.len())).collect();
+        let cands: Vec<Candidate> = per_sentence.into_iter().flatten().collect();
         let labels = label(&doc, &gold.claims, &cands);
         for ((c, n), (relation, negated)) in cands.iter().zip(counts).zip(labels) {
             let pooled = pairs::pooled(&doc, c);
