@@ -82,6 +82,11 @@ impl WordList {
     pub fn is_match(&self, text: &str) -> bool {
         self.regex.is_match(text)
     }
+
+    /// The end of a cue that opens `text` (after whitespace), if one does.
+    pub fn leading(&self, text: &str) -> Option<usize> {
+        self.find_iter(text).next().filter(|&(a, _)| text[..a].trim().is_empty()).map(|(_, b)| b)
+    }
 }
 
 /// Escaped forms joined by `|`: a space matches any whitespace run, an apostrophe either one.
@@ -162,11 +167,21 @@ pub static PERMISSION_VERBS: Lazy<WordList> =
 pub static PERMISSION_SUBJECTS: Lazy<WordList> =
     Lazy::new(|| compiled("permission_subjects", include_str!("../models/lexicon/rules/permission_subjects.txt")));
 
+/// First-person words ("I", "my", "we"): a narrator's own experience.
+pub static FIRST_PERSON: Lazy<WordList> = Lazy::new(|| compiled("first_person", include_str!("../models/lexicon/rules/first_person.txt")));
+
+/// A non-referential "it": a verb ("is", "seems") then a predicate ("true", "likely", "worth").
+pub static EXPLETIVE_VERBS: Lazy<WordList> =
+    Lazy::new(|| compiled("expletive_verbs", include_str!("../models/lexicon/rules/expletive_verbs.txt")));
+pub static EXPLETIVE_PREDICATES: Lazy<WordList> =
+    Lazy::new(|| compiled("expletive_predicates", include_str!("../models/lexicon/rules/expletive_predicates.txt")));
+
 /// Compile every list now (start-up), so the first article does not pay for it.
 pub fn force_all() {
     let lists = [
         &NEGATION, &ANAPHORS, &SPEECH_VERBS, &FINDING_VERBS, &NEEDS_THAT_VERBS, &PROFESSIONS, &EVIDENCE_GAP,
-        &PERMISSION_VERBS, &PERMISSION_SUBJECTS, &SPEAKER_GROUPS, &SPEAKER_ROLES, &STUDY_HEADS,
+        &PERMISSION_VERBS, &PERMISSION_SUBJECTS, &SPEAKER_GROUPS, &SPEAKER_ROLES, &STUDY_HEADS, &FIRST_PERSON,
+        &EXPLETIVE_VERBS, &EXPLETIVE_PREDICATES,
     ];
     for list in lists {
         Lazy::force(list);
@@ -190,6 +205,12 @@ mod tests {
         let t = "Take this medication with food; the patch helps.";
         let found: Vec<&str> = ANAPHORS.find_iter(t).map(|(a, b)| &t[a..b]).collect();
         assert_eq!(found, vec!["this medication", "the patch"]);
+        let t = "Night two on it and I’m a zombie; my sister's idea. Mine? Iodine is in it.";
+        let found: Vec<&str> = FIRST_PERSON.find_iter(t).map(|(a, b)| &t[a..b]).collect();
+        assert_eq!(found, vec!["I’m", "my", "Mine"]);
+        assert_eq!(EXPLETIVE_VERBS.leading(" seems likely"), Some(6));
+        assert_eq!(EXPLETIVE_VERBS.leading(" helps, it seems"), None);
+        assert_eq!(EXPLETIVE_PREDICATES.leading(" true that"), Some(5));
     }
 
     #[test]

@@ -314,11 +314,12 @@ fn the_pair_head_ships_and_finds_several_and_negated_claims() {
     }
 }
 
-/// The sentence claim head only adds claims to sentences that name a drug: every other
+/// The sentence claim head only adds claims to sentences that name a drug or refer to one ("It
+/// can make …" after St. John's wort; not the expletive "It is true that …"): every other
 /// sentence keeps the label it has without the head (a copy of the model folder whose
 /// pairs.safetensors lacks the `s*` members), and no claim is removed.
 #[test]
-fn the_sentence_claim_head_only_adds_claims_where_a_drug_is_named() {
+fn the_sentence_claim_head_only_adds_claims_where_a_drug_is_named_or_referred_to() {
     use healthclaims::pipeline::{Pipeline, PipelineConfig};
     let dir = default_model_dir();
     let tmp = tempfile::tempdir().unwrap();
@@ -335,18 +336,24 @@ fn the_sentence_claim_head_only_adds_claims_where_a_drug_is_named() {
     let without = Pipeline::new(PipelineConfig { model: Some(runtime), ..Default::default() }).unwrap();
     let text = "Excessive glutamate levels can contribute to migraine. Steady progress might seem slow, but each \
                 step forward is a win. Retinol makes your skin more sensitive to the sun, so wear sunscreen every \
-                morning. Weight loss can noticeably improve lameness in an arthritic dog. Ibuprofen eases period pain.";
+                morning. Weight loss can noticeably improve lameness in an arthritic dog. Ibuprofen eases period pain. \
+                St. John's wort is sold as a supplement for low mood. It can make some people more sensitive to \
+                sunlight, so wear a hat if you burn easily. It is true that summers are getting hotter.";
     let (a, b) = (without.annotate_text("t", text).unwrap(), with.annotate_text("t", text).unwrap());
     assert_eq!(a.sentences.len(), b.sentences.len());
     let mut added = 0;
     for (i, (x, y)) in a.sentences.iter().zip(&b.sentences).enumerate() {
         let drug = b.entities_in(i).any(|k| b.entities[k].label == EntityLabel::Drug);
+        let refers = b.sentences[i].span.slice(&b.text).starts_with("It can make");
         if x.claim != y.claim {
-            assert!(drug && !x.claim.is_claim() && y.claim.is_claim(), "sentence {i}: {:?} -> {:?}", x.claim, y.claim);
+            assert!((drug || refers) && !x.claim.is_claim() && y.claim.is_claim(), "sentence {i}: {:?} -> {:?}", x.claim, y.claim);
             added += 1;
         }
     }
-    assert_eq!(added, 1, "the retinol sentence gains its claim");
+    assert!(a.sentences[2].claim != b.sentences[2].claim, "the retinol sentence gains its claim");
+    assert!(added >= 1);
+    // the sentence that refers to the drug is a claim about it, by its anaphor
+    assert!(b.claims.iter().any(|c| c.sentence == 6 && c.drug_mention.is_some_and(|m| m.slice(&b.text) == "It")), "{:?}", b.claims);
 }
 
 #[test]
