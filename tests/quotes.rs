@@ -318,6 +318,24 @@ const CASES: &[Case] = &[
         non_hits: &[],
     },
     Case {
+        name: "an_added_or_noted_verb_ending_the_sentence_reports",
+        text: "Rachel Odum, a pharmacist at Norland University Hospital, reviewed the data.\n\nIt may worsen restless legs in some people, Odum added.\n\nLarger doses may also destroy red blood cells, she adds.\n\nSeason the soup with salt, pepper and whatever she adds.",
+        hits: &[("worsen restless legs", true), ("destroy red blood cells", true)],
+        non_hits: &["Season the soup", "reviewed the data"],
+    },
+    Case {
+        name: "a_phrase_of_place_time_or_addressee_before_that",
+        text: "Sports physician Dr. Karl Engstrom says on his podcast that athletes should avoid fluoroquinolones.\n\nOne reader emailed us that it made no difference at all to her panic attacks.\n\nA spokesperson for Pfizer said Tuesday that the recall is voluntary.",
+        hits: &[("athletes should avoid", false), ("it made no difference", false), ("the recall is voluntary", true)],
+        non_hits: &["on his podcast", "emailed us", "Tuesday that"],
+    },
+    Case {
+        name: "a_surname_ending_in_s_introduced_with_its_first_name",
+        text: "Dr. Rhea Castellanos, a cardiologist at Mercy Hospital in Tulsa, treats Glen.\n\nCastellanos notes that Glen also quit smoking that year.\n\nStudies show that most patients recover.",
+        hits: &[("Glen also quit smoking", true), ("most patients recover", false)],
+        non_hits: &[],
+    },
+    Case {
         name: "mood_may_is_not_a_report",
         text: "Your doctor will explain the risks. Needless to say, it works.",
         hits: &[],

@@ -405,6 +405,11 @@ fn cue_at(text: &str, sent: ByteSpan, cue: ByteSpan, class: VerbClass) -> Option
     if bt.ends_with("not all") || bt.ends_with("not every") {
         return None;
     }
+    // after a determiner the word is a noun: "the recall is voluntary", "her claims"
+    const DETERMINERS: &[&str] = &["the", "a", "an", "this", "these", "those", "its", "his", "her", "their", "our", "my", "your"];
+    if bt.rsplit(|c: char| !c.is_alphanumeric()).next().is_some_and(|w| DETERMINERS.contains(&w)) {
+        return None;
+    }
     let al = after.to_lowercase();
     let mut skip: usize = 0;
     let skip_words: &[&str] = match verb.as_str() {
@@ -445,9 +450,28 @@ fn cue_at(text: &str, sent: ByteSpan, cue: ByteSpan, class: VerbClass) -> Option
             skip = k + ", that ".len();
         }
     }
+    // "said in a statement that …", "says on his podcast that …", "emailed us that …": a short
+    // phrase of place, time or addressee before "that"
+    if skip == 0 {
+        if let Some(k) = al.find(" that ").filter(|&k| k <= 48) {
+            let ws: Vec<&str> = al[..k].split_whitespace().collect();
+            const LEADS: &[&str] = &["in", "on", "at", "during", "via", "through", "over", "to", "earlier", "later",
+                "last", "this", "yesterday", "today", "recently", "us", "me", "him", "her", "them", "you", "monday",
+                "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"];
+            let plain = !al[..k].contains([',', '"', '“', '”', ':', ';', '(']);
+            if plain && (1..=6).contains(&ws.len()) && LEADS.contains(&ws[0]) {
+                skip = k + " that ".len();
+            }
+        }
+    }
     let with_that = skip > 0 && al[..skip].contains("that");
     let past_tense = matches!(verb.as_str(), "noted" | "stated" | "reported");
-    if class == VerbClass::NeedsThat && !with_that && !past_tense {
+    // "<content>, Odum added.": at the end of the sentence after a comma the verb can only report
+    let trailing = {
+        let r = text[after_off..sent.end].trim_end().trim_end_matches(['.', '!', '?', '"', '”', '’']).trim();
+        r.is_empty() && text[sent.start..cue.start].contains(',')
+    };
+    if class == VerbClass::NeedsThat && !with_that && !past_tense && !trailing {
         return None;
     }
     let content_start = after_off + skip;

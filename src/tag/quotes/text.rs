@@ -214,6 +214,12 @@ pub fn looks_proper(text: &str, w: &str, pos: usize) -> bool {
     if w.chars().skip(1).any(|c| c.is_uppercase()) {
         return true; // acronyms and camel case
     }
+    // a surname the article introduced with a first name or title ("Dr. Rhea Castellanos …
+    // Castellanos notes that …")
+    let full = format!(r"\p{{Lu}}[\p{{L}}.]*\s+{}(?:[^\p{{L}}]|$)", regex::escape(w));
+    if Regex::new(&full).is_ok_and(|r| r.is_match(text)) {
+        return true;
+    }
     let re = format!(r"(?:^|[^\p{{L}}]){}(?:[^\p{{L}}]|$)", regex::escape(&lower));
     match Regex::new(&re) {
         Ok(r) => !r.is_match(text) && !lower.ends_with('s'),
