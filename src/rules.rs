@@ -176,12 +176,16 @@ pub static EXPLETIVE_VERBS: Lazy<WordList> =
 pub static EXPLETIVE_PREDICATES: Lazy<WordList> =
     Lazy::new(|| compiled("expletive_predicates", include_str!("../models/lexicon/rules/expletive_predicates.txt")));
 
+/// Words that mark a person's gender (titles, kinship nouns, first names), for "she" / "he".
+pub static GENDER_FEMALE: Lazy<WordList> = Lazy::new(|| compiled("gender_female", include_str!("../models/lexicon/rules/gender_female.txt")));
+pub static GENDER_MALE: Lazy<WordList> = Lazy::new(|| compiled("gender_male", include_str!("../models/lexicon/rules/gender_male.txt")));
+
 /// Compile every list now (start-up), so the first article does not pay for it.
 pub fn force_all() {
     let lists = [
         &NEGATION, &ANAPHORS, &SPEECH_VERBS, &FINDING_VERBS, &NEEDS_THAT_VERBS, &PROFESSIONS, &EVIDENCE_GAP,
         &PERMISSION_VERBS, &PERMISSION_SUBJECTS, &SPEAKER_GROUPS, &SPEAKER_ROLES, &STUDY_HEADS, &FIRST_PERSON,
-        &EXPLETIVE_VERBS, &EXPLETIVE_PREDICATES,
+        &EXPLETIVE_VERBS, &EXPLETIVE_PREDICATES, &GENDER_FEMALE, &GENDER_MALE,
     ];
     for list in lists {
         Lazy::force(list);

@@ -416,6 +416,28 @@ fn a_pronoun_resolves_to_the_name_not_the_word_before_it() {
     assert!(q.reason.contains("Renée Alvarado") && !q.reason.contains("For Renée"), "{}", q.reason);
 }
 
+/// "he" / "she" skip people of the other gender (a title, a kinship noun, a first name) and
+/// someone's role introduced by a possessive of the pronoun's gender ("his GP, Dr. Lena Ortiz").
+#[test]
+fn a_pronoun_skips_the_other_gender_and_a_possessed_role() {
+    let speaker_of = |text: &str, content: &str| {
+        let doc = annotate(text);
+        let q = doc.quotes.iter().find(|q| q.span.slice(&doc.text).contains(content)).expect("the quote");
+        q.speaker.as_ref().map(|s| s.span.slice(&doc.text).to_string()).unwrap_or_default()
+    };
+    let t = "Tom Baker, 64, a retired plumber from Leeds, started the pills after his GP, Dr. Lena Ortiz, \
+             suggested them. “They gave me swollen ankles,” he said.";
+    assert_eq!(speaker_of(t, "swollen ankles"), "Tom Baker");
+    let t = "Grace Obi's son Daniel, 7, takes the syrup every night. “He sleeps through now,” she said.";
+    assert_eq!(speaker_of(t, "sleeps through"), "Grace Obi");
+    let t = "Dr. Sarah Lund, a cardiologist at Mercy Hospital in Tulsa, disagrees. Longevity writer Dr. Peter \
+             Vance sells the drips. “I would not give it to my own children,” she said.";
+    assert_eq!(speaker_of(t, "my own children"), "Dr. Sarah Lund");
+    // nothing marks a gender: the nearest name, as before
+    let t = "Dr. Lee Park, a surgeon at St. Mary's Hospital in Leeds, operated. “It went well,” he said.";
+    assert_eq!(speaker_of(t, "It went well"), "Dr. Lee Park");
+}
+
 #[test]
 fn sentence_initial_capitalised_words_are_not_speakers() {
     for text in [

@@ -150,8 +150,11 @@ pub fn find_quotes(doc: &Doc) -> Vec<Quote> {
             Some(sp) => {
                 let st = sp.slice(text);
                 if reported::PRONOUNS.contains(&st.trim()) {
-                    let antecedent = resolve_pronoun(&mentions, sp.start).map(|m| (m, assess(m.slice(text), &memory, m.start)));
-                    let later = match (&antecedent, &last_person) {
+                    let g = Gender::of_pronoun(st);
+                    let antecedent = resolve_pronoun(text, &mentions, sp.start, g).map(|m| (m, assess(m.slice(text), &memory, m.start)));
+                    // the person quoted last, unless of the other gender
+                    let last_fit = last_person.as_ref().filter(|(p, _)| g.is_none_or(|g| fits(text, *p, g))).cloned();
+                    let later = match (&antecedent, &last_fit) {
                         (Some(a), Some(l)) => Some(if l.0.start > a.0.start { l } else { a }),
                         (a, l) => a.as_ref().or(l.as_ref()),
                     };
@@ -250,6 +253,8 @@ fn person_mentions(text: &str) -> Vec<ByteSpan> {
         if k >= ws.len() {
             continue;
         }
+        // "Grace Obi's son": the person is "Grace Obi"
+        let m_end = text[..m_end].strip_suffix("'s").or_else(|| text[..m_end].strip_suffix("’s")).map_or(m_end, str::len);
         let span = ByteSpan::new(ws[k].0.start, m_end);
         let st = span.slice(text);
         if source::find_org(st).is_some() || ws[k..].iter().any(|(_, w)| source::is_known_head(&w.to_lowercase())) {
@@ -292,10 +297,77 @@ fn person_mentions(text: &str) -> Vec<ByteSpan> {
     out
 }
 
-/// The person a pronoun at `pos` most likely stands for: the last name mentioned before it.
-fn resolve_pronoun(mentions: &[ByteSpan], pos: usize) -> Option<ByteSpan> {
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum Gender {
+    Female,
+    Male,
+}
+
+impl Gender {
+    /// "she" / "he" (any case); other words have none.
+    fn of_pronoun(p: &str) -> Option<Gender> {
+        match p.trim().to_lowercase().as_str() {
+            "she" => Some(Gender::Female),
+            "he" => Some(Gender::Male),
+            _ => None,
+        }
+    }
+
+    fn of_word(w: &str) -> Option<Gender> {
+        let w = w.trim_end_matches('.').to_lowercase();
+        if crate::rules::GENDER_FEMALE.contains(&w) {
+            Some(Gender::Female)
+        } else if crate::rules::GENDER_MALE.contains(&w) {
+            Some(Gender::Male)
+        } else {
+            None
+        }
+    }
+}
+
+/// The gender the text gives the person mentioned at `m`: a title or first name
+/// (`models/lexicon/rules/gender_*.txt`: "Mrs. Okafor", "Helen Achebe"), else a kinship noun
+/// right before the name ("her son Kojo").
+fn gender_of(text: &str, m: ByteSpan) -> Option<Gender> {
+    // the title, then the first name ("Dr. Peter Vance": "Dr." marks none, "Peter" does)
+    let mut ws = m.slice(text).split_whitespace();
+    let title = |w: &str| matches!(w.trim_end_matches('.').to_lowercase().as_str(), "dr" | "prof" | "professor");
+    let named = ws.next().and_then(|w| if title(w) { ws.next().and_then(Gender::of_word) } else { Gender::of_word(w) });
+    named.or_else(|| {
+        let before = text[..m.start].trim_end().trim_end_matches(',');
+        Gender::of_word(before.rsplit(|c: char| !c.is_alphanumeric()).next().unwrap_or(""))
+    })
+}
+
+/// The person at `m` is introduced as someone's role ("his GP, Dr. Amrit Sohal", "her doctor,
+/// Dr. Lee"): the gender of that someone, whom a "he" / "she" after it most likely means.
+fn possessor_gender(text: &str, m: ByteSpan) -> Option<Gender> {
+    let before = text[..m.start].trim_end();
+    let before = before.strip_suffix(',')?;
+    let ws: Vec<&str> = before.rsplit(char::is_whitespace).take(3).collect();
+    ws.iter().skip(1).find_map(|w| match w.to_lowercase().as_str() {
+        "his" => Some(Gender::Male),
+        "her" => Some(Gender::Female),
+        _ => None,
+    })
+}
+
+/// Whether the person mentioned at `m` can be the "he" / "she" of gender `g`.
+fn fits(text: &str, m: ByteSpan, g: Gender) -> bool {
+    gender_of(text, m).is_none_or(|x| x == g) && possessor_gender(text, m) != Some(g)
+}
+
+/// The person a pronoun at `pos` most likely stands for: the last name mentioned before it (in
+/// the 2,500 bytes before), skipping people of the other gender and someone's role introduced
+/// by a possessive of the pronoun's gender (the nearest name when none fits).
+fn resolve_pronoun(text: &str, mentions: &[ByteSpan], pos: usize, pronoun: Option<Gender>) -> Option<ByteSpan> {
     let i = mentions.partition_point(|m| m.end <= pos);
-    i.checked_sub(1).map(|i| mentions[i]).filter(|m| pos - m.end <= 2500)
+    let near = || mentions[..i].iter().rev().copied().take_while(|m| pos - m.end <= 2500);
+    let nearest = near().next();
+    match pronoun {
+        Some(g) => near().find(|&m| fits(text, m, g)).or(nearest),
+        None => nearest,
+    }
 }
 
 fn attribute_after(text: &str, m: &Marked) -> Option<(ByteSpan, ByteSpan)> {
@@ -405,7 +477,7 @@ fn attribute_before(text: &str, sents: &[ByteSpan], mentions: &[ByteSpan], m: &M
     let Some(sp) = speaker_before(text, start, vsp.start) else {
         // "… looked at my results and said, “…”": the subject is the last person named
         if vi > 0 && ws[vi - 1].1.eq_ignore_ascii_case("and") {
-            return resolve_pronoun(mentions, vsp.start).map(|p| (p, *vsp));
+            return resolve_pronoun(text, mentions, vsp.start, None).map(|p| (p, *vsp));
         }
         return None;
     };
