@@ -214,9 +214,9 @@ pub fn looks_proper(text: &str, w: &str, pos: usize) -> bool {
     if w.chars().skip(1).any(|c| c.is_uppercase()) {
         return true; // acronyms and camel case
     }
-    // a surname the article introduced with a first name or title ("Dr. Rhea Castellanos …
-    // Castellanos notes that …")
-    let full = format!(r"\p{{Lu}}[\p{{L}}.]*\s+{}(?:[^\p{{L}}]|$)", regex::escape(w));
+    // a surname the article introduced with a first name, an initial or a title ("Dr. Rhea
+    // Castellanos … Castellanos notes that …"; not a word that ends the sentence before)
+    let full = format!(r"(?:\b\p{{Lu}}\p{{Ll}}+|\b(?:Dr|Prof|Mr|Mrs|Ms)\.|\b\p{{Lu}}\.)[ \t]+{}(?:[^\p{{L}}]|$)", regex::escape(w));
     if Regex::new(&full).is_ok_and(|r| r.is_match(text)) {
         return true;
     }
@@ -252,6 +252,16 @@ mod tests {
         let t = "\"It works.\" She left.";
         let s: Vec<&str> = sentence_spans(t).iter().map(|s| s.slice(t)).collect();
         assert_eq!(s, vec!["\"It works.\"", "She left."]);
+    }
+
+    #[test]
+    fn a_sentence_initial_surname_in_s_is_proper_after_its_full_name() {
+        let proper = |t: &str| looks_proper(t, "Castellanos", t.rfind("Castellanos").unwrap());
+        assert!(proper("Dr. Rhea Castellanos treats him. Castellanos notes that it helps."));
+        assert!(proper("R. Castellanos treats him. Castellanos notes that it helps."));
+        // the word ending the sentence before is no first name
+        assert!(!proper("Ask at Mercy. Castellanos notes that it helps."));
+        assert!(!proper("Castellanos notes that it helps."));
     }
 
     #[test]
