@@ -198,11 +198,10 @@ pub fn find_evidence(doc: &Doc, i: usize) -> Evidence {
     Evidence { kind: EvidenceKind::None, span: None }
 }
 
-/// Whether sentence `i` has a drug anaphor that stands for a drug: one that resolves, other
-/// than "its" (a possessive of anything), "they" / "them" (mostly people) and an expletive "it"
-/// ("it is true that", "it seems likely": `models/lexicon/rules/expletive_*.txt`).
-fn refers_to_drug(doc: &Doc, i: usize, main_drug: &dyn Fn() -> Option<usize>) -> bool {
-    let Some(a) = pairs::antecedents(doc, i, main_drug).into_iter().next() else { return false };
+/// Whether a sentence's drug anaphor `a` stands for a drug: not "its" (a possessive of
+/// anything), "they" / "them" (mostly people) or an expletive "it" ("it is true that", "it seems
+/// likely": `models/lexicon/rules/expletive_*.txt`).
+fn refers_to_drug(doc: &Doc, i: usize, a: &pairs::Antecedent) -> bool {
     let word = a.anaphor.slice(&doc.text).to_lowercase();
     if matches!(word.as_str(), "its" | "they" | "them") {
         return false;
@@ -293,14 +292,15 @@ impl Component for ClaimLinker {
                 // Measured on the web dev split: claim detection .721 → see MODEL_CARD.md.
             }
             let names_drug = || doc.entities_in(i).any(|k| doc.entities[k].label == EntityLabel::Drug);
-            // a narrator's report about a drug named before ("Night two on it and I slept nine
-            // hours straight"): a first-person word and a drug anaphor that resolves
-            let narrated = || {
-                FIRST_PERSON.is_match(doc.sentences[i].span.slice(&doc.text)) && !pairs::antecedents(doc, i, &main_of).is_empty()
+            // a sentence that refers to a drug ([`refers_to_drug`]) or a narrator's report about
+            // one named before ("Night two on it and I slept nine hours straight": a first-person
+            // word and any drug anaphor that resolves)
+            let refers = || {
+                pairs::antecedents(doc, i, &main_of).first().is_some_and(|a| {
+                    FIRST_PERSON.is_match(doc.sentences[i].span.slice(&doc.text)) || refers_to_drug(doc, i, a)
+                })
             };
-            let gated = |_: &&SentenceHead| {
-                readable(i) && !doc.sentences[i].claim.is_claim() && (names_drug() || narrated() || refers_to_drug(doc, i, &main_of))
-            };
+            let gated = |_: &&SentenceHead| readable(i) && !doc.sentences[i].claim.is_claim() && (names_drug() || refers());
             if let Some(sh) = self.sentence_head.as_ref().filter(gated) {
                 // The sentence claim head finds the claims the sentence classifier misses in a
                 // sentence that names a drug ("Retinol makes your skin more sensitive to the
@@ -373,7 +373,10 @@ mod tests {
 
     #[test]
     fn an_anaphor_refers_to_the_drug_unless_expletive_possessive_or_plural() {
-        let refers = |second: &str| refers_to_drug(&two("Zyrtec is an antihistamine.", second, "Zyrtec"), 1, &|| None);
+        let refers = |second: &str| {
+            let d = two("Zyrtec is an antihistamine.", second, "Zyrtec");
+            pairs::antecedents(&d, 1, &|| None).first().is_some_and(|a| refers_to_drug(&d, 1, a))
+        };
         assert!(refers("It can make some people drowsy."));
         assert!(refers("This medication works within an hour."));
         assert!(refers("It is usually taken once a day."));
@@ -385,6 +388,6 @@ mod tests {
         assert!(!refers("Pollen counts rise in May."), "no anaphor");
         // no drug before the anaphor: nothing to refer to
         let d = two("It can make people drowsy.", "Zyrtec is an antihistamine.", "Zyrtec");
-        assert!(!refers_to_drug(&d, 0, &|| None));
+        assert!(pairs::antecedents(&d, 0, &|| None).is_empty());
     }
 }

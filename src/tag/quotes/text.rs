@@ -214,10 +214,7 @@ pub fn looks_proper(text: &str, w: &str, pos: usize) -> bool {
     if w.chars().skip(1).any(|c| c.is_uppercase()) {
         return true; // acronyms and camel case
     }
-    // a surname the article introduced with a first name, an initial or a title ("Dr. Rhea
-    // Castellanos … Castellanos notes that …"; not a word that ends the sentence before)
-    let full = format!(r"(?:\b\p{{Lu}}\p{{Ll}}+|\b(?:Dr|Prof|Mr|Mrs|Ms)\.|\b\p{{Lu}}\.)[ \t]+{}(?:[^\p{{L}}]|$)", regex::escape(w));
-    if Regex::new(&full).is_ok_and(|r| r.is_match(text)) {
+    if written_after_a_first_name(text, w) {
         return true;
     }
     let re = format!(r"(?:^|[^\p{{L}}]){}(?:[^\p{{L}}]|$)", regex::escape(&lower));
@@ -225,6 +222,24 @@ pub fn looks_proper(text: &str, w: &str, pos: usize) -> bool {
         Ok(r) => !r.is_match(text) && !lower.ends_with('s'),
         Err(_) => false,
     }
+}
+
+/// Whether the article writes `w` after a first name, an initial or a title ("Dr. Rhea
+/// Castellanos … Castellanos notes that …"), not after a word that ends the sentence before.
+fn written_after_a_first_name(text: &str, w: &str) -> bool {
+    text.match_indices(w).any(|(p, _)| {
+        let word_ends = text[p + w.len()..].chars().next().is_none_or(|c| !c.is_alphabetic());
+        let before = text[..p].trim_end_matches([' ', '\t']);
+        let spaced = before.len() < p;
+        let prev = before.rsplit(|c: char| !(c.is_alphabetic() || c == '.')).next().unwrap_or("");
+        let mut cs = prev.chars();
+        let capital = cs.next().is_some_and(char::is_uppercase);
+        let rest: Vec<char> = cs.collect();
+        let first_name = !rest.is_empty() && rest.iter().all(|c| c.is_lowercase());
+        let initial = rest == ['.'];
+        let title = matches!(prev, "Dr." | "Prof." | "Mr." | "Mrs." | "Ms.");
+        word_ends && spaced && capital && (first_name || initial || title)
+    })
 }
 
 /// Floor `pos` to a char boundary of `text` (clamped to its length).
