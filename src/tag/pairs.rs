@@ -119,6 +119,11 @@ pub fn antecedents(doc: &Doc, i: usize, main_drug: &dyn Fn() -> Option<usize>) -
         .entities_in_sentences(i.saturating_sub(ANAPHOR_REACH), i + 1)
         .filter(|&k| doc.entities[k].label == EntityLabel::Drug && doc.entities[k].span.end <= a && !is_description(doc, k))
         .collect();
+    // "it" and "this medicine" refer to one drug, not a class named in the plural ("beta
+    // blockers", "opioids"), unless no recent drug is singular
+    let singular_anaphor = !is_plural(anaphor.slice(&doc.text));
+    let agrees = |k: usize| !singular_anaphor || !is_plural(doc.entities[k].span.slice(&doc.text));
+    let recent: Vec<usize> = if recent.iter().any(|&k| agrees(k)) { recent.into_iter().filter(|&k| agrees(k)).collect() } else { recent };
     let mut distinct = 0;
     for &k in recent.iter().rev() {
         let before = out.len();
@@ -136,7 +141,10 @@ pub fn antecedents(doc: &Doc, i: usize, main_drug: &dyn Fn() -> Option<usize>) -
             push(&mut out, k, false);
         }
     }
-    if let Some(k) = main_drug() {
+    // the article's main drug; for "it" when that is a class in the plural, the most-mentioned
+    // singular drug before the anaphor
+    let main = main_drug().and_then(|k| if agrees(k) { Some(k) } else { most_mentioned(doc, a, &agrees).or(Some(k)) });
+    if let Some(k) = main {
         if doc.entities[k].span.end <= a || recent.is_empty() {
             push(&mut out, k, false);
         }
@@ -144,10 +152,38 @@ pub fn antecedents(doc: &Doc, i: usize, main_drug: &dyn Fn() -> Option<usize>) -
     out
 }
 
+/// The DRUG entity before byte `before` that passes `keep` and whose name (lower-cased) is the
+/// most mentioned there, its first mention; ties go to the earlier.
+fn most_mentioned(doc: &Doc, before: usize, keep: &dyn Fn(usize) -> bool) -> Option<usize> {
+    let mut counts: Vec<(String, usize, usize)> = Vec::new();
+    for (k, e) in doc.entities.iter().enumerate() {
+        if e.label != EntityLabel::Drug || e.span.end > before || !keep(k) {
+            continue;
+        }
+        let name = e.span.slice(&doc.text).to_lowercase();
+        match counts.iter_mut().find(|c| c.0 == name) {
+            Some(c) => c.1 += 1,
+            None => counts.push((name, 1, k)),
+        }
+    }
+    counts.into_iter().rev().max_by_key(|c| c.1).map(|c| c.2)
+}
+
+/// Whether a drug name or an anaphor is a plural noun phrase: its last word ends in "s" (not
+/// "ss", "us" or "is": "hydroxychloroquine sulfate" is singular, "NSAIDs" and "beta blockers" are
+/// plural), or it is "they" / "them".
+fn is_plural(words: &str) -> bool {
+    let last = words.rsplit([' ', '-']).next().unwrap_or("").to_lowercase();
+    if matches!(last.as_str(), "they" | "them") {
+        return true;
+    }
+    last.chars().count() >= 4 && last.ends_with('s') && !["ss", "us", "is"].iter().any(|e| last.ends_with(e))
+}
+
 /// What joins a drug to a description of it right after ("Eliquis (apixaban)", "loratadine, a
 /// second-generation antihistamine", "Carprofen is a non-steroidal anti-inflammatory drug").
 static DESCRIPTION_GAP: once_cell::sync::Lazy<regex::Regex> = once_cell::sync::Lazy::new(|| {
-    regex::Regex::new(r"(?i)^\s*(?:\(|,\s*(?:a|an|the|also|or)\s|(?:\)\s*)?(?:is|are|was|were)\s+(?:a|an|the|one of the)\s)[^;.:]*$")
+    regex::Regex::new(r"(?i)^\s*(?:\(|,\s*(?:a|an|the|also|or)\s|(?:[),]\s*)?(?:is|are|was|were)\s+(?:a|an|the|one of the)\s)[^;.:]*$")
         .unwrap_or_else(|e| panic!("description pattern: {e}"))
 });
 
@@ -249,7 +285,7 @@ pub fn pooled(doc: &Doc, c: &Candidate) -> Vec<f32> {
 /// Z treat …"); a comma before a conjunction does.
 static CLAUSE_BREAK: once_cell::sync::Lazy<regex::Regex> = once_cell::sync::Lazy::new(|| {
     regex::Regex::new(
-        r"(?i)[;()]|:\s|,\s*(?:and|but|or|although|though|while|whereas|yet|so|which|who|just|then|because|since|as|even|only|instead)(?-u:\b)|(?-u:\b)(?:but|although|though|whereas|while|yet|however|except|unlike)(?-u:\b)|(?-u:\b)and\s+(?:may|might|can|could|will|would|also|often|sometimes)(?-u:\b)",
+        r"(?i)[;()]|:\s|,\s*(?:and|but|or|although|though|while|whereas|yet|so|which|who|just|then|because|since|as|even|only|instead)(?-u:\b)|(?-u:\b)(?:but|although|though|whereas|while|yet|however|except|unlike|because)(?-u:\b)|(?-u:\b)and\s+(?:may|might|can|could|will|would|also|often|sometimes)(?-u:\b)",
     )
     .unwrap_or_else(|e| panic!("clause pattern: {e}"))
 });
@@ -292,7 +328,11 @@ pub fn negated_by_scope(doc: &Doc, c: &Candidate) -> bool {
             return negs.iter().any(|x| own(&x));
         }
     }
-    let before = negs.iter().filter(|&&(_, e)| e <= later).last().is_some_and(|&(_, e)| !CLAUSE_BREAK.is_match(&text[e..later]));
+    let before = negs
+        .iter()
+        .filter(|&&(_, e)| e <= later)
+        .last()
+        .is_some_and(|&(a, e)| !CLAUSE_BREAK.is_match(&text[e..later]) && !in_relative_clause(text, a, e, later));
     let after_drug = c.drug_span.start > cond.start && {
         let d_end = c.drug_span.end.saturating_sub(s.start).min(text.len());
         negs.iter().find(|&&(a, _)| a >= d_end).is_some_and(|&(a, _)| {
@@ -301,6 +341,20 @@ pub fn negated_by_scope(doc: &Doc, c: &Candidate) -> bool {
         })
     };
     before || after_drug
+}
+
+/// A relative pronoun that opens a clause describing someone or somewhere ("people who can't
+/// use other treatments", "an area where the bone fails to heal").
+static RELATIVE: once_cell::sync::Lazy<regex::Regex> =
+    once_cell::sync::Lazy::new(|| regex::Regex::new(r"(?i)(?-u:\b)(?:who|whom|whose|where)(?-u:\b)").unwrap_or_else(|e| panic!("relative pattern: {e}")));
+
+/// Whether the negation cue at `a..e` of `text` sits in a relative clause ("who", "where" since
+/// the last comma before it) that a comma closes before `later`: "Another participant, who
+/// asked that her name not be used, told us that nausea from the varenicline …" denies nothing
+/// about varenicline.
+fn in_relative_clause(text: &str, a: usize, e: usize, later: usize) -> bool {
+    let opened = text[..a].rfind(',').map_or(0, |k| k + 1);
+    RELATIVE.is_match(&text[opened..a]) && text[e..later].contains(',')
 }
 
 /// Features from the rules' lists and the other layers ([`HAND`] numbers, each in about 0..1).
@@ -579,6 +633,64 @@ mod tests {
         assert_eq!(drugs, vec!["warfarin", "Eliquis"]);
     }
 
+    /// A doc of sentences split at ". " with `ents` (found left to right, each after the last).
+    fn sentences_with(text: &str, ents: &[(&str, EntityLabel)]) -> Doc {
+        let mut d = Doc::new("t", "t", text);
+        let mut start = 0;
+        for (k, _) in text.match_indices(". ") {
+            d.sentences.push(Sentence::new(ByteSpan::new(start, k + 1), SentenceKind::Prose));
+            start = k + 2;
+        }
+        d.sentences.push(Sentence::new(ByteSpan::new(start, text.len()), SentenceKind::Prose));
+        let mut from = 0;
+        for (w, l) in ents {
+            let s = from + text[from..].find(w).unwrap();
+            from = s + w.len();
+            let sentence = d.sentence_at(s).unwrap();
+            d.entities.push(Entity { span: ByteSpan::new(s, s + w.len()), label: *l, score: 1.0, sentence, origin: Origin::Rule, concept: None });
+        }
+        d
+    }
+
+    #[test]
+    fn it_refers_to_a_drug_named_in_the_singular_not_to_a_plural_class() {
+        use EntityLabel::{Condition, Drug};
+        let names = |d: &Doc, main: Option<usize>| -> Vec<String> {
+            antecedents(d, d.sentences.len() - 1, &|| main).iter().map(|a| d.entities[a.drug].span.slice(&d.text).to_string()).collect()
+        };
+        // the plural class is more recent, the drug further back
+        let d = sentences_with("Propranolol calms a racing pulse. Many beta blockers do. It also prevents migraines.", &[
+            ("Propranolol", Drug),
+            ("beta blockers", Drug),
+            ("migraines", Condition),
+        ]);
+        assert_eq!(names(&d, None), vec!["Propranolol"]);
+        // "they" keeps both
+        let d = sentences_with("Propranolol calms a racing pulse. Many beta blockers do. They also prevent migraines.", &[
+            ("Propranolol", Drug),
+            ("beta blockers", Drug),
+            ("migraines", Condition),
+        ]);
+        assert_eq!(names(&d, None), vec!["beta blockers", "Propranolol"]);
+        // only a plural before: it stays the antecedent
+        let d = sentences_with("Beta blockers calm a racing pulse. It also prevents migraines.", &[("Beta blockers", Drug), ("migraines", Condition)]);
+        assert_eq!(names(&d, None), vec!["Beta blockers"]);
+        // out of reach, a plural main drug gives way to the most-mentioned singular drug
+        let d = sentences_with(
+            "Beta blockers and stage fright. Propranolol is what I take. Propranolol works. Beta blockers are old. Fine. Good. It prevents migraines.",
+            &[("Beta blockers", Drug), ("Propranolol", Drug), ("Propranolol", Drug), ("Beta blockers", Drug), ("migraines", Condition)],
+        );
+        assert_eq!(names(&d, Some(0)), vec!["Propranolol"]);
+        // "X, sold as Y, is a monoclonal antibody" describes Y
+        let d = sentences_with("Ocrelizumab, sold as Ocrevus, is a monoclonal antibody. It slows MS.", &[
+            ("Ocrelizumab", Drug),
+            ("Ocrevus", Drug),
+            ("monoclonal antibody", Drug),
+            ("MS", Condition),
+        ]);
+        assert_eq!(names(&d, None), vec!["Ocrevus", "Ocrelizumab"]);
+    }
+
     #[test]
     fn a_plural_pronoun_is_the_anaphor_only_when_there_is_no_other() {
         let text = "Statins are cheap. They say it lowers cholesterol.";
@@ -630,6 +742,10 @@ mod tests {
         // a new predicate after "and" + modal
         assert!(!neg("Diphenhydramine won't cure insomnia and may worsen confusion.", "Diphenhydramine", "confusion"));
         assert!(neg("Diphenhydramine won't cure insomnia and anxiety.", "Diphenhydramine", "anxiety"));
+        // a cue in a relative clause about someone, closed by a comma; a reason clause
+        assert!(!neg("A participant, who asked that her name not be used, said varenicline gave her nausea.", "varenicline", "nausea"));
+        assert!(!neg("People with asthma shouldn't take it because propranolol can tighten the airways.", "propranolol", "airways"));
+        assert!(neg("People who took propranolol had no fewer migraines.", "propranolol", "migraines"));
     }
 
     #[test]
