@@ -439,6 +439,34 @@ fn a_pronoun_skips_the_other_gender_and_a_possessed_role() {
 }
 
 #[test]
+fn the_agency_or_the_network_stands_for_the_organisation_named_before() {
+    let support_of = |text: &str, content: &str| {
+        let doc = annotate(text);
+        let q = doc.quotes.iter().find(|q| q.span.slice(&doc.text).contains(content)).expect("the quote");
+        (q.supported, q.reason.clone())
+    };
+    let t = "The Sickle Cell Families Network, a national charity, welcomed the review. According to the network, \
+             many eligible children never start the drug.";
+    let (ok, why) = support_of(t, "many eligible children");
+    assert!(ok, "{why}");
+    assert!(why.contains("Sickle Cell Families Network"), "{why}");
+    let t = "The Food and Drug Administration added a warning in 2019. In 2020 the agency added that the tablets \
+             can cause liver damage.";
+    assert!(support_of(t, "liver damage").0);
+    let t = "The National Center for Complementary and Integrative Health (NCCIH) reviewed the evidence. The NCCIH \
+             says that silver can turn the skin blue.";
+    assert!(support_of(t, "turn the skin blue").0);
+    // nothing named before: still a vague source
+    let t = "The pills sell well online. The agency said that the tablets can cause liver damage.";
+    let (ok, why) = support_of(t, "liver damage");
+    assert!(!ok, "{why}");
+    // a newspaper named before is not what "the post" refers to
+    let t = "The Washington Post covered the trend. The post says that the drops cure pink eye overnight.";
+    let (ok, why) = support_of(t, "pink eye");
+    assert!(!ok, "{why}");
+}
+
+#[test]
 fn sentence_initial_capitalised_words_are_not_speakers() {
     for text in [
         "Further, research says the drug is safe for most adults.",

@@ -100,7 +100,34 @@ pub struct Memory {
     pub experts: HashMap<String, usize>,
     /// last token of each two- or three-word capitalised name → its first position
     pub full_names: HashMap<String, usize>,
+    /// head noun of each organisation named in the article ("network" for "the Sickle Cell
+    /// Families Network"; "agency" for a drug regulator) and the acronyms defined for one
+    /// ("NCCIH" after "National Center for Complementary and Integrative Health (NCCIH)") →
+    /// (the name, its first position)
+    pub orgs: HashMap<String, (String, usize)>,
 }
+
+/// Organisation heads that name a publication, a study or a place rather than a body a later
+/// "the <head>" refers to ("the post" is someone's post, not the Washington Post).
+const PUBLICATION_HEADS: &[&str] = &[
+    "Journal", "Review", "Reports", "Gazette", "Times", "Post", "News", "Guardian", "Magazine", "Press", "Study", "Trial",
+    "Survey", "Program", "Programme", "Health", "Medicine", "System", "District", "Office", "Library", "Database",
+    "Conference", "Congress", "Registry", "Inc", "Inc.", "Ltd", "LLC", "Labs", "Partners", "Pharma", "Biologics",
+    "Therapeutics", "Healthcare", "Pharmaceuticals", "Corporation", "Company", "Laboratories", "Laboratory",
+];
+
+/// Heads of company names, and companies, a later "the company" / "the manufacturer" may stand for.
+const COMPANY_HEADS: &[&str] = &["Inc", "Inc.", "Ltd", "LLC", "Pharma", "Pharmaceuticals", "Corporation", "Company", "Therapeutics", "Biologics", "Laboratories", "Labs"];
+const COMPANIES: &[&str] = &["Sanofi", "Pfizer", "Novartis", "Merck", "AstraZeneca", "Regeneron", "GSK", "Roche", "Moderna", "Bayer", "Lilly", "Novo"];
+
+/// Regulators a later "the agency" may stand for.
+const AGENCIES: &[&str] = &["FDA", "CDC", "NIH", "EMA", "MHRA", "TGA", "ECDC", "UKHSA", "SAMHSA", "CMS", "AHRQ", "PHE", "WHO", "NICE"];
+
+/// "National Center for Complementary and Integrative Health (NCCIH)": an acronym defined for a
+/// capitalised name.
+static ACRONYM_DEFINED: Lazy<Regex> = Lazy::new(|| {
+    Regex::new(r"\p{Lu}[\p{L}'’-]*(?:\s+(?:(?:of|for|and|on|in|the|&)\s+)?\p{Lu}[\p{L}'’-]*)+\s+\((\p{Lu}{2,8})\)").unwrap()
+});
 
 /// "his wife, Marisa", "my sister Jo": a person identified by relation to someone in the story.
 static RELATION_PHRASE: Lazy<Regex> = Lazy::new(|| {
@@ -189,6 +216,30 @@ impl Memory {
                 m.affiliations.entry(last.to_string()).or_insert((aff, pos));
             }
         }
+        for mt in CAP_SEQ.find_iter(text) {
+            let toks: Vec<&str> = mt.as_str().split_whitespace().map(|t| t.trim_end_matches(['.', ','])).collect();
+            let Some(&last) = toks.last() else { continue };
+            let name = ["The ", "A ", "An "].iter().find_map(|d| mt.as_str().strip_prefix(d)).unwrap_or(mt.as_str());
+            if toks.len() >= 2 && ORG_HEADS.contains(&last) && !PUBLICATION_HEADS.contains(&last) {
+                m.orgs.entry(last.to_lowercase()).or_insert((name.to_string(), mt.start()));
+            }
+            let agency = (toks.len() >= 2 && matches!(last, "Agency" | "Administration")) || toks.iter().any(|t| AGENCIES.contains(t));
+            if agency {
+                m.orgs.entry("agency".to_string()).or_insert((name.to_string(), mt.start()));
+            }
+            let company = (toks.len() >= 2 && COMPANY_HEADS.contains(&last)) || toks.iter().any(|t| COMPANIES.contains(t));
+            if company {
+                for k in ["company", "manufacturer", "drugmaker"] {
+                    m.orgs.entry(k.to_string()).or_insert((name.to_string(), mt.start()));
+                }
+            }
+        }
+        for c in ACRONYM_DEFINED.captures_iter(text) {
+            if let (Some(all), Some(acronym)) = (c.get(0), c.get(1)) {
+                let name = all.as_str()[..acronym.start() - all.start()].trim_end().trim_end_matches('(').trim_end();
+                m.orgs.entry(acronym.as_str().to_string()).or_insert((name.to_string(), all.start()));
+            }
+        }
         for mt in PUBLISHED.captures_iter(text) {
             let whole = mt.get(0).map(|x| x.as_str().to_lowercase()).unwrap_or_default();
             let strong = whole.starts_with("published") || whole.contains("journal") || whole.starts_with("presented");
@@ -200,6 +251,24 @@ impl Memory {
             }
         }
         m
+    }
+
+    /// The organisation a definite speaker phrase of one noun stands for ("the network", "the
+    /// agency", "this agency") or an acronym defined for a name ("the NCCIH"), named before `pos`.
+    pub fn named_org(&self, speaker: &str, pos: usize) -> Option<&(String, usize)> {
+        // the phrase's last two words ("In 2020 the agency", "a spokesperson for the network")
+        let toks: Vec<&str> = speaker.split_whitespace().collect();
+        let (word, definite) = match toks.as_slice() {
+            [.., det, w] if matches!(det.to_lowercase().as_str(), "the" | "this" | "that") => (*w, true),
+            [w] => (*w, false),
+            _ => return None,
+        };
+        let acronym = word.len() >= 2 && word.chars().all(|c| c.is_uppercase());
+        let key = if acronym { word.to_string() } else { word.to_lowercase() };
+        if !acronym && (!definite || word.chars().next().is_some_and(char::is_uppercase)) {
+            return None;
+        }
+        self.orgs.get(&key).filter(|o| o.1 < pos)
     }
 
     /// Whether `token` is the last name of a full name met before `pos`.
@@ -638,6 +707,10 @@ pub fn assess(speaker: &str, memory: &Memory, pos: usize) -> Assessment {
         if let Some((study, _)) = &memory.study {
             return Assessment::new(SpeakerKind::Publication, true, format!("refers to a study named in the article: {study}"));
         }
+    }
+    // 3. "the network", "the agency", "the NCCIH": an organisation the article named before
+    if let Some((org, _)) = memory.named_org(s, pos) {
+        return Assessment::new(SpeakerKind::Organisation, true, format!("refers to an organisation named in the article: {org}"));
     }
     if role_or_person {
         return Assessment::new(SpeakerKind::Person, false, format!("unnamed speaker: {s}"));
