@@ -456,6 +456,10 @@ fn the_agency_or_the_network_stands_for_the_organisation_named_before() {
     let t = "The National Center for Complementary and Integrative Health (NCCIH) reviewed the evidence. The NCCIH \
              says that silver can turn the skin blue.";
     assert!(support_of(t, "turn the skin blue").0);
+    // an acronym defined for a disease is no body
+    let t = "Multiple Sclerosis (MS) affects the nerves. The MS said that the pills cure fatigue.";
+    let (ok, why) = support_of(t, "cure fatigue");
+    assert!(!ok, "{why}");
     // nothing named before: still a vague source
     let t = "The pills sell well online. The agency said that the tablets can cause liver damage.";
     let (ok, why) = support_of(t, "liver damage");

@@ -237,7 +237,10 @@ impl Memory {
         for c in ACRONYM_DEFINED.captures_iter(text) {
             if let (Some(all), Some(acronym)) = (c.get(0), c.get(1)) {
                 let name = all.as_str()[..acronym.start() - all.start()].trim_end().trim_end_matches('(').trim_end();
-                m.orgs.entry(acronym.as_str().to_string()).or_insert((name.to_string(), all.start()));
+                // a body's name ("… Center for … Health (NCCIH)"), not a disease's ("Multiple Sclerosis (MS)")
+                if name.split_whitespace().any(|t| ORG_HEADS.contains(&t)) {
+                    m.orgs.entry(acronym.as_str().to_string()).or_insert((name.to_string(), all.start()));
+                }
             }
         }
         for mt in PUBLISHED.captures_iter(text) {
