@@ -19,8 +19,6 @@
 //! without a DRUG but with a drug anaphor takes the last DRUG of the previous two sentences, else
 //! the article's most-mentioned DRUG. The score is the sentence's `claim_score`.
 
-use std::collections::HashMap;
-
 use once_cell::sync::Lazy;
 use regex::Regex;
 
@@ -98,16 +96,7 @@ fn is_question(doc: &Doc, i: usize) -> bool {
 /// The article's main drug: the most-mentioned DRUG (by lowercase text), its first mention's
 /// entity index. Ties go to the earlier first mention.
 pub fn main_drug(doc: &Doc) -> Option<usize> {
-    let mut counts: HashMap<String, (usize, usize)> = HashMap::new();
-    for (k, e) in doc.entities.iter().enumerate() {
-        if e.label != EntityLabel::Drug {
-            continue;
-        }
-        let key = doc.text.get(e.span.start..e.span.end).unwrap_or("").to_lowercase();
-        let entry = counts.entry(key).or_insert((0, k));
-        entry.0 += 1;
-    }
-    counts.into_values().max_by(|a, b| a.0.cmp(&b.0).then(b.1.cmp(&a.1))).map(|(_, k)| k)
+    pairs::most_mentioned(doc, usize::MAX, &|_| true)
 }
 
 /// Choose the `(drug, condition)` entity indices for sentence `i`.

@@ -154,7 +154,7 @@ pub fn antecedents(doc: &Doc, i: usize, main_drug: &dyn Fn() -> Option<usize>) -
 
 /// The DRUG entity before byte `before` that passes `keep` and whose name (lower-cased) is the
 /// most mentioned there, its first mention; ties go to the earlier.
-fn most_mentioned(doc: &Doc, before: usize, keep: &dyn Fn(usize) -> bool) -> Option<usize> {
+pub fn most_mentioned(doc: &Doc, before: usize, keep: &dyn Fn(usize) -> bool) -> Option<usize> {
     let mut counts: Vec<(String, usize, usize)> = Vec::new();
     for (k, e) in doc.entities.iter().enumerate() {
         if e.label != EntityLabel::Drug || e.span.end > before || !keep(k) {
