@@ -5,6 +5,14 @@
 //! matches its verb forms (`fail~v`: fail, fails, failed, failing), `word~n` its plural (`pill~n`:
 //! pill, pills); inflections are generated here, so a linguist adds a base form and nothing
 //! else. Longer cues are tried first, so "no evidence" wins over "no".
+//!
+//! A *pattern* list ([`PatternList`]: the claim classifier's verb and phrase families, the
+//! claim linker's relation words, the negation scope's clause breaks) holds one alternative per
+//! line, tried in file order: words with the same `~v` / `~n` marks (and `~s`: the word with and
+//! without "-s", for verbs and nouns alike), plus regular-expression syntax where a cue has slots
+//! (`(?:to|for)`, `(?:\w+ ){0,3}` for up to three words, `[- ]`); a space is one space, and `[ ]`
+//! writes a space that ends a line. `@name` stands for the whole of another pattern list
+//! (`@treatment_nouns`: any line of `treatment_nouns.txt`), so one concept lives in one file.
 
 use once_cell::sync::Lazy;
 use regex::Regex;
@@ -90,6 +98,71 @@ impl WordList {
 }
 
 /// Escaped forms joined by `|`: a space matches any whitespace run, an apostrophe either one.
+/// A named list of cue patterns, one alternative per line in file order (see the module docs).
+pub struct PatternList {
+    pub name: &'static str,
+    /// One regex fragment per line, inflection marks expanded.
+    pub alternatives: Vec<String>,
+}
+
+impl PatternList {
+    /// Parse a list; `name` is for error messages. Each fragment is checked to compile.
+    pub fn parse(name: &'static str, text: &str) -> Result<PatternList, String> {
+        static SUBLIST: Lazy<Regex> = Lazy::new(|| Regex::new(r"@([a-z_]+)").unwrap_or_else(|e| panic!("{e}")));
+        static MARK: Lazy<Regex> = Lazy::new(|| Regex::new(r"([A-Za-z'’-]+)~([a-z])").unwrap_or_else(|e| panic!("{e}")));
+        let mut alternatives = Vec::new();
+        for (n, line) in text.lines().enumerate() {
+            let line = line.split('#').next().unwrap_or("").trim();
+            if line.is_empty() {
+                continue;
+            }
+            let mut err = None;
+            let line = SUBLIST.replace_all(line, |c: &regex::Captures| match SUBLISTS.iter().find(|(n, _)| *n == &c[1]) {
+                Some((n, text)) => match PatternList::parse(n, text) {
+                    Ok(l) => format!("(?:{})", l.alternation()),
+                    Err(e) => {
+                        err = Some(e);
+                        String::new()
+                    }
+                },
+                None => {
+                    err = Some(format!("no list named {}", &c[0]));
+                    String::new()
+                }
+            });
+            if let Some(e) = err.take() {
+                return Err(format!("{name}.txt line {}: {e}", n + 1));
+            }
+            let fragment = MARK.replace_all(&line, |c: &regex::Captures| match inflect(&format!("{}~{}", &c[1], &c[2])) {
+                Ok(mut forms) => {
+                    forms.sort_by(|a, b| b.len().cmp(&a.len()).then(a.cmp(b)));
+                    forms.dedup();
+                    format!("(?:{})", forms.iter().map(|f| regex::escape(f)).collect::<Vec<_>>().join("|"))
+                }
+                Err(e) => {
+                    err = Some(e);
+                    String::new()
+                }
+            });
+            if let Some(e) = err {
+                return Err(format!("{name}.txt line {}: {e}", n + 1));
+            }
+            Regex::new(&fragment).map_err(|e| format!("{name}.txt line {}: {e}", n + 1))?;
+            alternatives.push(fragment.into_owned());
+        }
+        if alternatives.is_empty() {
+            return Err(format!("{name}.txt lists nothing"));
+        }
+        Ok(PatternList { name, alternatives })
+    }
+
+    /// The alternatives joined by `|`, in file order, for a caller that builds its regex around
+    /// them (boundaries, case, anchors).
+    pub fn alternation(&self) -> String {
+        self.alternatives.join("|")
+    }
+}
+
 fn alternation<S: AsRef<str>>(forms: impl IntoIterator<Item = S>) -> String {
     forms.into_iter().map(|f| regex::escape(f.as_ref()).replace(' ', r"\s+").replace('\'', "['’]")).collect::<Vec<_>>().join("|")
 }
@@ -102,9 +175,9 @@ fn inflect(word: &str) -> Result<Vec<String>, String> {
         return Err(format!("'{word}' has no word before ~"));
     }
     Ok(match mark {
-        "n" => vec![base.to_string(), plural(base)],
+        "n" | "s" => vec![base.to_string(), plural(base)],
         "v" => verb_forms(base),
-        _ => return Err(format!("unknown inflection mark '~{mark}' in '{word}' (~v verb forms, ~n plural)")),
+        _ => return Err(format!("unknown inflection mark '~{mark}' in '{word}' (~v verb forms, ~n plural, ~s with -s)")),
     })
 }
 
@@ -129,6 +202,17 @@ fn verb_forms(w: &str) -> Vec<String> {
         (format!("{w}ed"), format!("{w}ing"))
     };
     vec![w.to_string(), third, past, ing]
+}
+
+/// The pattern lists a line may include as `@name`.
+const SUBLISTS: &[(&str, &str)] = &[
+    ("treatment_nouns", include_str!("../models/lexicon/rules/treatment_nouns.txt")),
+    ("research_sources", include_str!("../models/lexicon/rules/research_sources.txt")),
+];
+
+fn patterns(name: &'static str, text: &str) -> PatternList {
+    // Embedded at build time and parsed by the unit tests; a bad one is a bug.
+    PatternList::parse(name, text).unwrap_or_else(|e| panic!("rules list: {e}"))
 }
 
 fn compiled(name: &'static str, text: &str) -> WordList {
@@ -180,6 +264,59 @@ pub static EXPLETIVE_PREDICATES: Lazy<WordList> =
 pub static GENDER_FEMALE: Lazy<WordList> = Lazy::new(|| compiled("gender_female", include_str!("../models/lexicon/rules/gender_female.txt")));
 pub static GENDER_MALE: Lazy<WordList> = Lazy::new(|| compiled("gender_male", include_str!("../models/lexicon/rules/gender_male.txt")));
 
+/// Pattern lists ([`PatternList`]) of the claim classifier, the claim linker and negation scope.
+/// Causal verbs and phrases of a claim ("reduces", "can cause", "used to treat").
+pub static CLAIM_CAUSAL: Lazy<PatternList> =
+    Lazy::new(|| patterns("claim_causal", include_str!("../models/lexicon/rules/claim_causal.txt")));
+/// Association phrases of a claim ("linked to", "users report", "had 31% fewer").
+pub static CLAIM_CORRELATIONAL: Lazy<PatternList> =
+    Lazy::new(|| patterns("claim_correlational", include_str!("../models/lexicon/rules/claim_correlational.txt")));
+/// Words for a treatment that do not name it ("this medication", "stopping it").
+pub static DRUG_REFERENCES: Lazy<PatternList> =
+    Lazy::new(|| patterns("drug_references", include_str!("../models/lexicon/rules/drug_references.txt")));
+/// Health-outcome words ("symptoms", "blood pressure", "risk").
+pub static OUTCOME_WORDS: Lazy<PatternList> =
+    Lazy::new(|| patterns("outcome_words", include_str!("../models/lexicon/rules/outcome_words.txt")));
+/// Words of an experience report ("I", "my", "her son", "she swears").
+pub static ANECDOTE_WORDS: Lazy<PatternList> =
+    Lazy::new(|| patterns("anecdote_words", include_str!("../models/lexicon/rules/anecdote_words.txt")));
+/// Side-effect context ("side effects", "rarely", "people get").
+pub static SIDE_EFFECT_CUES: Lazy<PatternList> =
+    Lazy::new(|| patterns("side_effect_cues", include_str!("../models/lexicon/rules/side_effect_cues.txt")));
+/// Treatment verbs ("treats", "prevents", "protects against").
+pub static TREAT_VERBS: Lazy<PatternList> =
+    Lazy::new(|| patterns("treat_verbs", include_str!("../models/lexicon/rules/treat_verbs.txt")));
+/// A change in someone's health ("was gone", "better", "got").
+pub static CHANGE_WORDS: Lazy<PatternList> =
+    Lazy::new(|| patterns("change_words", include_str!("../models/lexicon/rules/change_words.txt")));
+/// Verbs of a measured effect ("improved", "reduced", "led to").
+pub static EFFECT_VERBS: Lazy<PatternList> =
+    Lazy::new(|| patterns("effect_verbs", include_str!("../models/lexicon/rules/effect_verbs.txt")));
+/// Advice to the reader ("talk to your doctor", "it's important to").
+pub static ADVICE_PHRASES: Lazy<PatternList> =
+    Lazy::new(|| patterns("advice_phrases", include_str!("../models/lexicon/rules/advice_phrases.txt")));
+/// Talk about the research rather than a finding ("research on X is ongoing").
+pub static RESEARCH_TALK: Lazy<PatternList> =
+    Lazy::new(|| patterns("research_talk", include_str!("../models/lexicon/rules/research_talk.txt")));
+/// The relation words that split a claim's subject from its object ("treats", "for").
+pub static RELATION_WORDS: Lazy<PatternList> =
+    Lazy::new(|| patterns("relation_words", include_str!("../models/lexicon/rules/relation_words.txt")));
+/// Vague support ("studies show", "experts say").
+pub static VAGUE_SUPPORT: Lazy<PatternList> =
+    Lazy::new(|| patterns("vague_support", include_str!("../models/lexicon/rules/vague_support.txt")));
+/// Checkable support (a DOI, a link, "published in the Lancet"); `<Name>` is a capitalised name.
+pub static CHECKABLE_SUPPORT: Lazy<PatternList> =
+    Lazy::new(|| patterns("checkable_support", include_str!("../models/lexicon/rules/checkable_support.txt")));
+/// What ends a clause for negation scope ("; ", ", although", "but").
+pub static CLAUSE_BREAKS: Lazy<PatternList> =
+    Lazy::new(|| patterns("clause_breaks", include_str!("../models/lexicon/rules/clause_breaks.txt")));
+/// What opens a clause of its own between a condition and a later drug ("that", "the way").
+pub static OWN_CLAUSE_OPENERS: Lazy<PatternList> =
+    Lazy::new(|| patterns("own_clause_openers", include_str!("../models/lexicon/rules/own_clause_openers.txt")));
+/// Verbs that open an imperative addressed to the reader ("Ask your doctor", "Enhance your sleep").
+pub static IMPERATIVE_VERBS: Lazy<WordList> =
+    Lazy::new(|| compiled("imperative_verbs", include_str!("../models/lexicon/rules/imperative_verbs.txt")));
+
 /// Compile every list now (start-up), so the first article does not pay for it.
 pub fn force_all() {
     let lists = [
@@ -188,6 +325,15 @@ pub fn force_all() {
         &EXPLETIVE_VERBS, &EXPLETIVE_PREDICATES, &GENDER_FEMALE, &GENDER_MALE,
     ];
     for list in lists {
+        Lazy::force(list);
+    }
+    Lazy::force(&IMPERATIVE_VERBS);
+    let patterns = [
+        &CLAIM_CAUSAL, &CLAIM_CORRELATIONAL, &DRUG_REFERENCES, &OUTCOME_WORDS, &ANECDOTE_WORDS, &SIDE_EFFECT_CUES,
+        &TREAT_VERBS, &CHANGE_WORDS, &EFFECT_VERBS, &ADVICE_PHRASES, &RESEARCH_TALK, &RELATION_WORDS, &VAGUE_SUPPORT,
+        &CHECKABLE_SUPPORT, &CLAUSE_BREAKS, &OWN_CLAUSE_OPENERS,
+    ];
+    for list in patterns {
         Lazy::force(list);
     }
 }
@@ -226,6 +372,43 @@ mod tests {
         assert!(l.contains("Carried") && !l.contains("carr"));
         assert!(WordList::parse("t", "fail~q").is_err());
         assert!(WordList::parse("t", "# nothing\n").is_err());
+    }
+
+    #[test]
+    fn pattern_lists_keep_file_order_inflect_and_include_other_lists() {
+        let l = PatternList::parse("t", "# a comment\ntreat~v\nused (?:\\w+ ){0,3}(?:to|for)\nsymptom~s # trailing comment\nmake~s you feel[ ]\n").unwrap();
+        assert_eq!(l.alternatives[0], "(?:treating|treated|treats|treat)");
+        assert_eq!(l.alternatives[2], "(?:symptoms|symptom)");
+        assert_eq!(l.alternatives[3], "(?:makes|make) you feel[ ]");
+        let re = Regex::new(&format!(r"(?i)(?-u:\b)(?:{})(?-u:\b)", l.alternation())).unwrap();
+        let found: Vec<&str> = re.find_iter("Used daily to Treat it; symptoms ease. Makes you feel fine").map(|m| m.as_str()).collect();
+        assert_eq!(found, vec!["Used daily to", "Treat", "symptoms", "Makes you feel "]);
+        assert!(!re.is_match("treatment of symptomatic users"));
+        // @name: every line of another list
+        let l = PatternList::parse("t", "the (?:\\w+ )?@treatment_nouns").unwrap();
+        let re = Regex::new(&format!("(?i)^(?:{})$", l.alternation())).unwrap();
+        assert!(re.is_match("the new pills") && re.is_match("The patch") && !re.is_match("the weather"));
+        // errors name the list and the line
+        let e = PatternList::parse("t", "ok\nfoo~q").err().unwrap();
+        assert!(e.contains("t.txt line 2"), "{e}");
+        assert!(PatternList::parse("t", "@no_such_list").err().unwrap().contains("no list named @no_such_list"));
+        assert!(PatternList::parse("t", "(?:unclosed").is_err());
+        assert!(PatternList::parse("t", "# nothing\n").is_err());
+    }
+
+    #[test]
+    fn claim_rule_lists_find_their_cues() {
+        let causal = Regex::new(&format!(r"(?i)(?-u:\b)(?:{})(?-u:\b)", CLAIM_CAUSAL.alternation())).unwrap();
+        for t in ["Metformin lowers blood sugar", "It is used off-label to treat migraine", "may cause drowsiness"] {
+            assert!(causal.is_match(t), "{t}");
+        }
+        let refs = Regex::new(&format!(r"(?i)(?-u:\b)(?:{})(?-u:\b)", DRUG_REFERENCES.alternation())).unwrap();
+        assert_eq!(refs.find("Stop taking them now").map(|m| m.as_str()), Some("taking them"));
+        assert_eq!(refs.find("Keep these two tablets dry").map(|m| m.as_str()), Some("these two tablets"));
+        assert_eq!(refs.find("after the second dose").map(|m| m.as_str()), Some("the second dose"));
+        let vague = Regex::new(&format!(r"(?i)(?-u:\b)(?:{})(?-u:\b)", VAGUE_SUPPORT.alternation())).unwrap();
+        assert!(vague.is_match("Some small studies suggest it works") && !vague.is_match("The 2019 trial in JAMA"));
+        assert!(IMPERATIVE_VERBS.contains("Ask") && IMPERATIVE_VERBS.contains("don’t") && !IMPERATIVE_VERBS.contains("metformin"));
     }
 
     #[test]

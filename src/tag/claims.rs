@@ -28,7 +28,7 @@ use super::sentence_class::claim_features;
 use super::{Component, Layer};
 use crate::doc::{ByteSpan, Claim, ClaimStrength, Doc, EntityLabel, Evidence, EvidenceKind};
 use crate::error::ArticleError;
-use crate::rules::{EXPLETIVE_PREDICATES, EXPLETIVE_VERBS, FIRST_PERSON};
+use crate::rules::{self, EXPLETIVE_PREDICATES, EXPLETIVE_VERBS, FIRST_PERSON};
 
 fn re(p: &str) -> Regex {
     // Patterns are constants exercised by the unit tests; an invalid one is a bug in this file.
@@ -36,23 +36,17 @@ fn re(p: &str) -> Regex {
 }
 
 /// The relation verb/phrase that splits subject from object.
-static RELATION: Lazy<Regex> = Lazy::new(|| {
-    re(r"(?i)(?-u:\b)(?:treat(?:s|ed|ing)?|used (?:to|for)|approved (?:to|for)|prescribed|help(?:s|ed)?|reduc(?:e|es|ed)|lower(?:s|ed)?|improv(?:e|es|ed)|prevent(?:s|ed)?|protect(?:s|ed)?|reliev(?:e|es|ed)|eas(?:e|es|ed)|caus(?:e|es|ed)|lead(?:s)? to|led to|boost(?:s|ed)?|works?|worked|block(?:s|ed)?|slow(?:s|ed)?|cut(?:s)?|heal(?:s|ed)?|rais(?:e|es|ed)|increas(?:e|es|ed)|decreas(?:e|es|ed)|worsen(?:s|ed)?|trigger(?:s|ed)?|linked|associated|tied|contribut(?:e|es|ed)|affect(?:s|ed)?|for|against|with|include|are)(?-u:\b)")
-});
+static RELATION: Lazy<Regex> = Lazy::new(|| re(&format!(r"(?i)(?-u:\b)(?:{})(?-u:\b)", rules::RELATION_WORDS.alternation())));
 
 /// Checkable support: a named study/journal/trial/DOI/link/organisation.
 static CHECKABLE: Lazy<Regex> = Lazy::new(|| {
     // A capitalised name, matched case-sensitively inside the case-insensitive pattern.
     let name = r"(?-i:[A-Z][\w&'’-]*(?: (?:of |for |and )?[A-Z][\w&'’-]*)*)";
-    re(&format!(
-        r"(?i)(?:(?-u:\b)doi:\s*[^\s)\]]+|(?-u:\b)10\.\d{{4,9}}/[^\s)\]]+|https?://[^\s)\]]+|(?-u:\b)www\.[^\s)\]]+|(?-u:\b)NCT\d{{8}}(?-u:\b)|(?-u:\b)PMID:?\s*\d+|(?-u:\b)(?:published|reported|appeared|appearing) in (?:the )?(?:journal )?{name}|(?-u:\b)according to (?:the )?{name}|(?-u:\b)(?-i:FDA|CDC|NIH|NHS|WHO|EMA|NICE|Mayo Clinic|Cleveland Clinic|Johns Hopkins|Cochrane|New England Journal of Medicine|Lancet|BMJ|JAMA)(?-u:\b)|(?-u:\b)(?:a |the )?(?:\d{{4}} )?(?:(?:randomi[sz]ed|controlled|clinical|phase \d|double-blind|large|small) )*(?:trial|study) (?:at|from|by|led by|run by) (?:the )?{name}|(?-u:\b)(?:{name} )?(?-i:University|Institute|Hospital|College|Society|Association|Academy) (?-i:of|for) {name}|(?-u:\b){name} (?-i:University|Institute|Hospital|Medical Center|Clinic))"
-    ))
+    re(&format!("(?i)(?:{})", rules::CHECKABLE_SUPPORT.alternation().replace("<Name>", name)))
 });
 
 /// Vague support: "studies show", "research suggests", "experts say".
-static VAGUE: Lazy<Regex> = Lazy::new(|| {
-    re(r"(?i)(?-u:\b)(?:(?:some |many |recent |several |new |numerous |multiple |a few |a couple of |early )?(?:small |clinical |large |observational )?(?:studies|research|trials|evidence|science|data|experts|doctors|scientists|researchers) (?:have |has )?(?:show(?:s|n)?|showed|suggests?|found|finds|says?|said|indicates?|agree|believe|think|claim|proves?|proven|confirms?)|(?:studies|research) (?:has|have) (?:shown|found|suggested)|(?:experts|doctors|scientists|researchers) (?:say|said|agree|believe|warn|claim)|clinically proven|some studies|according to (?:experts|research|studies|doctors|scientists))(?-u:\b)")
-});
+static VAGUE: Lazy<Regex> = Lazy::new(|| re(&format!(r"(?i)(?-u:\b)(?:{})(?-u:\b)", rules::VAGUE_SUPPORT.alternation())));
 
 /// The claim linker: the learned pair head ([`super::pairs`]) where the model folder has one
 /// and the encoder handed on its vectors, else the rules.

@@ -284,10 +284,8 @@ pub fn pooled(doc: &Doc, c: &Candidate) -> Vec<f32> {
 /// help with jet lag": the second claim is not denied). A comma alone does not (lists: "X, Y or
 /// Z treat …"); a comma before a conjunction does.
 static CLAUSE_BREAK: once_cell::sync::Lazy<regex::Regex> = once_cell::sync::Lazy::new(|| {
-    regex::Regex::new(
-        r"(?i)[;()]|:\s|,\s*(?:and|but|or|although|though|while|whereas|yet|so|which|who|just|then|because|since|as|even|only|instead)(?-u:\b)|(?-u:\b)(?:but|although|though|whereas|while|yet|however|except|unlike|because)(?-u:\b)|(?-u:\b)and\s+(?:may|might|can|could|will|would|also|often|sometimes)(?-u:\b)",
-    )
-    .unwrap_or_else(|e| panic!("clause pattern: {e}"))
+    let pattern = format!("(?i){}", crate::rules::CLAUSE_BREAKS.alternation());
+    regex::Regex::new(&pattern).unwrap_or_else(|e| panic!("clause pattern: {e}"))
 });
 
 /// What opens a clause of its own between a condition and the drug after it: a relative clause
@@ -296,8 +294,8 @@ static CLAUSE_BREAK: once_cell::sync::Lazy<regex::Regex> = once_cell::sync::Lazy
 /// methotrexate does"). The drug's relation to the condition lives in that clause, outside the
 /// negation before the condition.
 static OWN_CLAUSE: once_cell::sync::Lazy<regex::Regex> = once_cell::sync::Lazy::new(|| {
-    regex::Regex::new(r"(?i)^[\s,]*(?:that|which|linked to|tied to|caused by|associated with|seen with|the way|as|like|than)\s[^;:]*$")
-        .unwrap_or_else(|e| panic!("own-clause pattern: {e}"))
+    let pattern = format!(r"(?i)^[\s,]*(?:{})\s[^;:]*$", crate::rules::OWN_CLAUSE_OPENERS.alternation());
+    regex::Regex::new(&pattern).unwrap_or_else(|e| panic!("own-clause pattern: {e}"))
 });
 
 /// A negation cue that opens a sentence and scopes over all of it ("Myth: X cures Y").

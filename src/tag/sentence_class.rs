@@ -23,6 +23,7 @@ use super::hedge::words;
 use super::{MODEL_WEIGHT, Component, Layer};
 use crate::doc::{ByteSpan, ClaimStrength, Doc, EntityLabel, SentenceKind};
 use crate::error::ArticleError;
+use crate::rules::{self, IMPERATIVE_VERBS};
 
 /// The rule evidence for one sentence. Spans are relative to the sentence text.
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -87,62 +88,35 @@ fn re(p: &str) -> Regex {
     Regex::new(&format!(r"(?i)(?-u:\b)(?:{p})(?-u:\b)")).unwrap_or_else(|e| panic!("sentence_class pattern: {e}"))
 }
 
-static CAUSAL: Lazy<Regex> = Lazy::new(|| {
-    re(r"treat(?:s|ed|ing)?|(?:used|approved|prescribed|given|taken|recommended|indicated|licensed|designed|developed) (?:\w+ ){0,3}(?:to|for)|(?:FDA|EMA)[- ]approved|first[- ]line|help(?:s|ed|ing)?|reduc(?:e|es|ed|ing)|lower(?:s|ed|ing)?|improv(?:e|es|ed|ing)|prevent(?:s|ed|ing)?|protect(?:s|ed|ing|or|ors|ion)?|reliev(?:e|es|ed|ing)|eas(?:e|es|ed|ing)|caus(?:e|es|ed|ing)|lead(?:s|ing)? to|led to|boost(?:s|ed|ing)?|works?(?: \w+){0,2} (?:for|against|on|by|well|better|brilliantly|wonders)|worked|effective|efficacy|side[- ]effects?|adverse (?:effects?|events?|reactions?)|block(?:s|ed|ing)?|slow(?:s|ed|ing)?(?: down)?|halt(?:s|ed)?|cut(?:s|ting)?|heal(?:s|ed|ing)?|rais(?:e|es|ed|ing)|increas(?:e|es|ed|ing)|decreas(?:e|es|ed|ing)|worsen(?:s|ed|ing)?|trigger(?:s|ed|ing)?|controls|controlled|controlling|contribut(?:e|es|ed|ing) to|affect(?:s|ed|ing)?|(?:see|notice) (?:\w+ )?(?:improvement|regrowth|results|benefits?)|shut(?:s)? down|overproduc(?:e|es)|feel (?:\w+ )?(?:worse|better)|blunt(?:s|ed)?|erod(?:e|es|ed)|irritat(?:e|es|ed|ion)|toxic|well tolerated|tolerated|(?:is|are|was) enough|prescrib(?:e|es|ed) (?:\w+ )?for|medicines? for|treatments? for|approved by the \w+ for|performs?|climbs?|(?:people|patients|you|men|women|users|some) (?:\w+ ){0,2}(?:get|gets|develop|experience|have)|(?:may|might|can|could) (?:also )?include|watch out for|downsides?|complaints?|problems include|warning|overdos(?:e|es|ed)|poisoning|interactions?|safe|dangerous|stop(?:s|ped|ping)?|shorten(?:s|ed)?|clear(?:s|ed)? up|fight(?:s|ing)?|kill(?:s|ed|ing)?|calm(?:s|ed|ing)?|restor(?:e|es|ed|ing)|regulat(?:e|es|ed|ing)|manag(?:e|es|ed|ing)|make(?:s)? (?:\w+ )?(?:worse|better|drowsy|drowsier|sleepy|tired|dizzy)|made (?:\w+ )?(?:worse|better|drowsy|sleepy|tired|dizzy)|saved?|benefits?|thin(?:s)? the blood|cure(?:s|d)?|speeds?(?: up)?|fix(?:es|ed)?|relax(?:es|ed)?|tighten(?:s|ed)?|damag(?:e|es|ed)|destroy(?:s|ed)?|interact(?:s|ed)? with|interfer(?:e|es)|keeps? (?:\w+ ){0,3}(?:away|down|under control|working|healthy|going)|carries (?:a )?(?:\w+ )?risk|risks? of|the risk|rebuild(?:s)?|replenish(?:es)?|support(?:s)?|promot(?:e|es|ed)|(?:is|are) (?:a )?(?:common|rare|serious|known|classic) (?:side effect|trigger|cause)|(?:is|are) (?:the )?most common|deplet(?:e|es|ed)|push(?:es)? (?:\w+ )?up|dampen(?:s|ing)?|(?:offer|offers|offering|provide|provides|providing|produce|produces|producing|bring|brings|deliver|delivers) (?:[\w-]+ ){0,3}(?:relief|improvements?|benefits?|effects?|results|protection)|makes? (?:you|people|patients|him|her|them|me) (?:\w+ )?(?:less|more|feel) |fix(?:es|ed)?|clear(?:s|ed)? (?:\w+ )?up|clears|(?:can|may|might|could|will) (?:\w+ )?(?:change|affect|develop|happen)|acts? (?:mainly |mostly )?as")
-});
+static CAUSAL: Lazy<Regex> = Lazy::new(|| re(&rules::CLAIM_CAUSAL.alternation()));
 
-static CORRELATIONAL: Lazy<Regex> = Lazy::new(|| {
-    re(r"link(?:s|ed)? (?:to|with)|link between|no (?:proven )?link|linking|tied to|ties? between|associat(?:ed|ion) (?:with|between)|associated|association|correlat(?:e|es|ed|ion)|report(?:s|ed)?|reporting|noticed?|swears?|swore|had (?:\d[\d.,]*%? |about |roughly |nearly |slightly |significantly )?(?:fewer|more|lower|higher|less|similar)|(?:fewer|lower|higher|similar|reduced|increased) (?:rates?|risk|odds|incidence|numbers?)|rates? of|were similar|was similar|more common|less common|(?:people|patients|women|men|users|those|adults|children) who (?:took|take|takes|taking|used|use|drank|drink|received|started|were given|ate|eat)|observational|(?:found|find|showed) (?:no|a|more|fewer|higher|lower)|achieved|reported feeling|(?:participants|patients|people|users|subjects|volunteers|women|men|adults|children) (?:[\w-]+ ){0,4}reported|(?:saw|noticed|experienced) (?:\w+ )?(?:improvements?|benefits?|results|relief|reductions?|regrowth)|users (?:report|say|said|noticed|describe)|did (?:\w+ )?nothing|didn['’]t (?:\w+ )?(?:work|help|do)|(?:was|were|are) (?:\w+ )?gone|went from|lost (?:\w+ ){0,3}weight|(?:gave|gives) (?:her|him|me|them|us|my \w+|her \w+|his \w+) (?:\w+ )?(?:nightmares|headaches?|side effects|a rash|rash|diarrh?oea|nausea)|changed my life|in the \w+ group|in both arms|shows? up in|\d[\d.,]*% of")
-});
+static CORRELATIONAL: Lazy<Regex> = Lazy::new(|| re(&rules::CLAIM_CORRELATIONAL.alternation()));
 
-static DRUG_REFERENCE: Lazy<Regex> = Lazy::new(|| {
-    re(r"(?:this|the|these|that|your|my|his|her|their|a|an|such|daily|low[- ]dose|high[- ]dose) (?:\w+ ){0,2}(?:medications?|medicines?|drugs?|supplements?|treatments?|pills?|tablets?|capsules?|injections?|shots?|doses?|therapy|therapies|vaccines?|remed(?:y|ies)|products?|prescriptions?|lozenges?|syrups?|creams?|extracts?|sprays?|patch(?:es)?|inhalers?|antibiotics?|formulation|combination|combo|course|regimen)|it|its|it's|it’s|they|them|medications?|medicines?|drugs|supplements?|antibiotics?|antidepressants?|stimulants|vaccines?|painkillers?|(?:high|higher|low|lower|large|larger|small|standard|full|extra|missed|double) doses?|(?:stopping|starting|taking|using|switching|combining|mixing|skipping|missing|injecting|quitting) (?:\w+ )?(?:it|them|the \w+|your \w+|\w+ly|too)|long-term use|(?:the|this|that) combination")
-});
+static DRUG_REFERENCE: Lazy<Regex> = Lazy::new(|| re(&rules::DRUG_REFERENCES.alternation()));
 
-static OUTCOME: Lazy<Regex> = Lazy::new(|| {
-    re(r"symptoms?|side[- ]effects?|risk|pain|blood pressure|blood sugar|blood glucose|glucose|heart rate|pulse|cholesterol|sleep|weight|mood|inflammation|immune|recovery|relief|healing|health|heart|brain|liver|kidneys?|bones?|memory|anxiety|stress|energy|fatigue|infections?|flares?|flare-ups?|attacks?|relapses?|outcomes?|survival|deaths?|dying|mortality|overdoses?|cravings|withdrawal|regrowth|skin|hair|acne|headaches?|nausea|dizziness|drowsiness|tiredness|cancer|levels?|insulin|airways?|breathing|appetite|periods?|fertility|response|remission|improvement|erection|hives|itching|swelling|bleeding|clots?|reactions?|seizures?|nightmares?|spots?|cysts?|rash|lesions?|viruses?|bacteria|tumou?rs?")
-});
+static OUTCOME: Lazy<Regex> = Lazy::new(|| re(&rules::OUTCOME_WORDS.alternation()));
 
 
-static ANECDOTE: Lazy<Regex> = Lazy::new(|| {
-    re(r"I|I've|I'm|I’ve|I’m|my|me|mine|we've|our|his|her son|her daughter|my son|my daughter|my mum|my mom|my dad|my sister|she swears|he swears|she said|he said")
-});
+static ANECDOTE: Lazy<Regex> = Lazy::new(|| re(&rules::ANECDOTE_WORDS.alternation()));
 
-static SIDE_EFFECT: Lazy<Regex> = Lazy::new(|| {
-    re(r"side[- ]effects?|adverse|(?:very |most |less |more )?common(?:ly)?|rare(?:ly)?|uncommon|watch out for|downsides?|complaints?|problems include|(?:people|patients|you|men|women|users|some|many|children|adults) (?:\w+ ){0,2}(?:get|gets|got|develop|developed|experience|experienced|notice|noticed|report|reported)|(?:may|might|can|could) (?:also )?include|warning|allergic|reactions?|toxic(?:ity)?|overdose|after (?:taking|starting|stopping)|when (?:taking|starting|stopping)|on (?:the )?(?:drug|medication|medicine|pill|treatment)|in the first (?:few )?(?:days?|weeks?|months?|year)|withdrawal")
-});
+static SIDE_EFFECT: Lazy<Regex> = Lazy::new(|| re(&rules::SIDE_EFFECT_CUES.alternation()));
 
-static TREAT_VERB: Lazy<Regex> = Lazy::new(|| {
-    re(r"treat(?:s|ed|ing)?|prevent(?:s|ed|ing)?|protect(?:s|ed)? against|cure(?:s|d)?|reliev(?:e|es|ed)|alleviat(?:e|es|ed)|heal(?:s|ed)?|(?:most )?effective (?:treatment|therapy|option)")
-});
+static TREAT_VERB: Lazy<Regex> = Lazy::new(|| re(&rules::TREAT_VERBS.alternation()));
 
 /// A change in the narrator's (or a relative's) health: "was gone", "80% better", "got a rash".
-static CHANGE: Lazy<Regex> = Lazy::new(|| {
-    re(r"better|worse|gone|got|get|gets|calmed|clear(?:ing|ed)?|fewer|(?:is|are|was|were) down|haven['’]t had|fixed|improv\w*|stopped|helped|worked|did nothing|went away|disappeared")
-});
+static CHANGE: Lazy<Regex> = Lazy::new(|| re(&rules::CHANGE_WORDS.alternation()));
 
 /// Verbs of a measured effect on an outcome ("improved survival", "reduced the risk").
-static EFFECT_VERB: Lazy<Regex> = Lazy::new(|| {
-    re(r"improv(?:e|es|ed)|reduc(?:e|es|ed)|increas(?:e|es|ed)|decreas(?:e|es|ed)|lower(?:s|ed)|rais(?:e|es|ed)|prevent(?:s|ed)|caus(?:e|es|ed)|lead(?:s)? to|led to|worsen(?:s|ed)|enhanc(?:e|es|ed)|attenuat(?:e|es|ed)|inhibit(?:s|ed)|promot(?:e|es|ed)|induc(?:e|es|ed)|protect(?:s|ed)|benefit(?:s|ed)? from|effective")
-});
+static EFFECT_VERB: Lazy<Regex> = Lazy::new(|| re(&rules::EFFECT_VERBS.alternation()));
 
-static ADVICE: Lazy<Regex> = Lazy::new(|| {
-    re(r"(?:talk|speak) (?:to|with) your|ask your|consult (?:your|a|with)|(?:any|your) (?:questions|concerns)|it['’]s (?:crucial|essential|important|vital|key|paramount) (?:to|that)|is key to")
-});
+static ADVICE: Lazy<Regex> = Lazy::new(|| re(&rules::ADVICE_PHRASES.alternation()));
 
 /// Talk about the research or the debate rather than a finding ("research on X is ongoing",
 /// "questions about the interplay", "the future of treatment").
-static META: Lazy<Regex> = Lazy::new(|| {
-    re(r"research (?:on|into) (?:[\w-]+ ){0,4}(?:is|are|remains?) (?:still )?(?:ongoing|emerging|in)|questions? about|a closer look|interplay|the future of|the takeaway|worth a (?:deeper |closer )?look|(?:dove|delved?) (?:\w+ ){0,3}(?:into|deeper)")
-});
+static META: Lazy<Regex> = Lazy::new(|| re(&rules::RESEARCH_TALK.alternation()));
 
 static QUESTION_START: Lazy<Regex> = Lazy::new(|| re(r"^\W*(?:what|how|why|when|where|who|which)"));
 
-const IMPERATIVE_VERBS: &[&str] = &[
-    "ask", "talk", "tell", "call", "check", "keep", "remember", "see", "speak", "consult", "discuss", "read",
-    "store", "take", "swallow", "follow", "contact", "visit", "learn", "find", "click", "subscribe", "share",
-    "sign", "stop", "skip", "please", "give", "q", "think", "imagine", "consider", "discover", "explore", "enjoy", "unlock", "embrace", "break", "enhance", "boost", "transform", "reclaim", "join", "start", "don't", "don’t", "do", "never", "always", "make", "try", "get", "seek", "let", "use", "note",
-];
 
 /// Collect the rule evidence for sentence `i` of `doc`.
 pub fn claim_features(doc: &Doc, i: usize) -> ClaimFeatures {
@@ -220,7 +194,7 @@ pub fn claim_features(doc: &Doc, i: usize) -> ClaimFeatures {
     let first = ws.first().map(|(_, w)| w.to_lowercase()).unwrap_or_default();
     let second = ws.get(1).map(|(_, w)| w.to_lowercase()).unwrap_or_default();
     // "Ask your doctor …", "Enhance your sleep …": a verb addressing the reader.
-    f.imperative = IMPERATIVE_VERBS.contains(&first.as_str())
+    f.imperative = IMPERATIVE_VERBS.contains(&first)
         || (matches!(second.as_str(), "your" | "yourself") && !matches!(first.as_str(), "in" | "for" | "to" | "with" | "of" | "on" | "if" | "when" | "as" | "at" | "from" | "by" | "about" | "is" | "and" | "but" | "so"));
     f.title_case = is_title(text);
     f
