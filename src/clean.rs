@@ -555,38 +555,8 @@ fn heading_like(key: &str) -> bool {
 /// Whether a (short) line is site furniture rather than article text.
 fn is_boilerplate(key: &str) -> bool {
     static PATTERNS: Lazy<Regex> = Lazy::new(|| {
-        let p = [
-            // tracking / widget residue
-            r"fbpx",
-            r"(?:like )?loading\s*(?:\.\.\.|…)?",
-            r"advertisement|sponsored(?: content)?|ad",
-            r"skip to (?:main )?content|back to top|go (?:to )?top|scroll to top|jump to (?:recipe|comments?)",
-            // comments
-            r"(?:post comment\s*)?cancel reply|post comment|leave a (?:reply|comment)(?: cancel reply)?|add (?:a )?comment|post a comment|submit comment",
-            r"\d[\d,.]*k?\s+(?:comments?|replies|responses)|comments?\s*\(\d[\d,]*\)|no comments(?: yet)?|(?:\d+ )?comments? (?:are )?closed\.?|join the (?:discussion|conversation)",
-            r"(?:view|show|load|see|read) (?:all |more |previous |older )?(?:\d[\d,]* )?(?:comments|replies|reviews)(?: \(\d[\d,]*\))?",
-            r"your email address will not be published\..*|required fields are marked.*|save my name,? email,? and website in this browser.*",
-            r"notify me of (?:follow-up comments|new posts|new comments).*|this site uses akismet to reduce spam.*",
-            r"(?:drop|leave) (?:me )?a comment below.{0,4}",
-            // sharing
-            r"share(?: this)?(?: (?:article|post|story|page))?(?: on| via| with)?:?(?:\s+(?:facebook|twitter|x|pinterest|linkedin|whatsapp|reddit|email|e-mail|print|tumblr|telegram)[\s,·|•/]*)*",
-            r"(?:click to )?(?:share|tweet|email|print|pin) (?:on|this|it|to) \w+(?: \(opens in new window\))?",
-            // subscribe / newsletter / cookies
-            r"subscribe(?: now| today| here)?!?|subscribe to (?:our|the|my) (?:\S+ ){0,3}(?:newsletter|blog|channel|mailing list|list|updates|podcast|feed|e-?mails?)(?: for .{0,60})?[.!]*|sign up (?:for|to) (?:our|the|my) (?:\S+ ){0,3}newsletter.*",
-            r"get updates about new (?:blog )?content in your inbox\.?|you've been subscribed!.*|you.ve successfully subscribed.*|thanks? (?:you )?for subscribing.*",
-            r"join (?:our|the) (?:mailing list|newsletter|community)\b.{0,80}|get \d+% off your first order.*|enter your email(?: address)?.{0,40}",
-            r".{0,60}\b(?:we|this (?:site|website)) uses? cookies\b.*|.{0,80}\bcookie (?:policy|settings|preferences)\b.{0,80}|accept (?:all )?cookies.*",
-            // navigation and store furniture that names nothing (lines listing related stories,
-            // menus or breadcrumbs are kept: they can name drugs and conditions)
-            r"related (?:posts|articles|stories)|recommended for you|you may also like|you might also like|trending now|popular posts|more stories",
-            r"(?:previous|next) (?:post|article|story)|« previous|next »",
-            r"\[?\s*add to (?:cart|bag|basket|wishlist)\s*\]?|(?:view|your) cart(?: \(\d+\))?|(?:sign|log) in(?: / (?:sign|register) up)?",
-            r"was this (?:article|page|post|answer) helpful\?.*|follow us(?: on)?:? .{0,80}",
-            // legal furniture
-            r"(?:©|\(c\) ?\d{4}|copyright (?:©|\(c\))?\s*\d{4}).{0,160}|all rights reserved\.?",
-        ];
-        let joined = p.iter().map(|x| format!("(?:{x})")).collect::<Vec<_>>().join("|");
-        Regex::new(&format!("(?is)^(?:{joined})$")).unwrap()
+        let joined = crate::rules::BOILERPLATE_LINES.alternation();
+        Regex::new(&format!("(?is)^(?:{joined})$")).unwrap_or_else(|e| panic!("boilerplate_lines: {e}"))
     });
     PATTERNS.is_match(key) || is_action_bar(key)
 }

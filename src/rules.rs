@@ -163,6 +163,37 @@ impl PatternList {
     }
 }
 
+/// A case-sensitive list of names and name words (organisation heads, known bodies), one per
+/// line as written, in file order.
+pub struct NameList {
+    pub name: &'static str,
+    items: Vec<String>,
+    set: std::collections::HashSet<String>,
+}
+
+impl NameList {
+    /// Parse a list; `name` is for error messages.
+    pub fn parse(name: &'static str, text: &str) -> Result<NameList, String> {
+        let items: Vec<String> =
+            text.lines().map(|l| l.split('#').next().unwrap_or("").trim()).filter(|l| !l.is_empty()).map(String::from).collect();
+        if items.is_empty() {
+            return Err(format!("{name}.txt lists nothing"));
+        }
+        let set = items.iter().cloned().collect();
+        Ok(NameList { name, items, set })
+    }
+
+    /// Whether `item` is on the list exactly as written.
+    pub fn contains(&self, item: &str) -> bool {
+        self.set.contains(item)
+    }
+
+    /// The entries in file order.
+    pub fn iter(&self) -> impl Iterator<Item = &str> {
+        self.items.iter().map(String::as_str)
+    }
+}
+
 fn alternation<S: AsRef<str>>(forms: impl IntoIterator<Item = S>) -> String {
     forms.into_iter().map(|f| regex::escape(f.as_ref()).replace(' ', r"\s+").replace('\'', "['’]")).collect::<Vec<_>>().join("|")
 }
@@ -208,7 +239,14 @@ fn verb_forms(w: &str) -> Vec<String> {
 const SUBLISTS: &[(&str, &str)] = &[
     ("treatment_nouns", include_str!("../models/lexicon/rules/treatment_nouns.txt")),
     ("research_sources", include_str!("../models/lexicon/rules/research_sources.txt")),
+    ("workplace_kinds", include_str!("../models/lexicon/rules/workplace_kinds.txt")),
+    ("kin_nouns", include_str!("../models/lexicon/rules/kin_nouns.txt")),
 ];
+
+fn names(name: &'static str, text: &str) -> NameList {
+    // Embedded at build time and parsed by the unit tests; a bad one is a bug.
+    NameList::parse(name, text).unwrap_or_else(|e| panic!("rules list: {e}"))
+}
 
 fn patterns(name: &'static str, text: &str) -> PatternList {
     // Embedded at build time and parsed by the unit tests; a bad one is a bug.
@@ -317,6 +355,36 @@ pub static OWN_CLAUSE_OPENERS: Lazy<PatternList> =
 pub static IMPERATIVE_VERBS: Lazy<WordList> =
     Lazy::new(|| compiled("imperative_verbs", include_str!("../models/lexicon/rules/imperative_verbs.txt")));
 
+/// Quote support ([`NameList`]s, case-sensitive): organisation heads, well-known bodies,
+/// journals, heads that name a publication or a company, companies, agencies; and the roles
+/// that tie a person to an organisation (lower case, matched inside words).
+pub static ORG_HEADS: Lazy<NameList> =
+    Lazy::new(|| names("org_heads", include_str!("../models/lexicon/rules/org_heads.txt")));
+pub static KNOWN_SOURCES: Lazy<NameList> =
+    Lazy::new(|| names("known_sources", include_str!("../models/lexicon/rules/known_sources.txt")));
+pub static JOURNALS: Lazy<NameList> =
+    Lazy::new(|| names("journals", include_str!("../models/lexicon/rules/journals.txt")));
+pub static PUBLICATION_HEADS: Lazy<NameList> =
+    Lazy::new(|| names("publication_heads", include_str!("../models/lexicon/rules/publication_heads.txt")));
+pub static COMPANY_HEADS: Lazy<NameList> =
+    Lazy::new(|| names("company_heads", include_str!("../models/lexicon/rules/company_heads.txt")));
+pub static COMPANIES: Lazy<NameList> =
+    Lazy::new(|| names("companies", include_str!("../models/lexicon/rules/companies.txt")));
+pub static AGENCIES: Lazy<NameList> =
+    Lazy::new(|| names("agencies", include_str!("../models/lexicon/rules/agencies.txt")));
+pub static AFFILIATION_ROLES: Lazy<NameList> =
+    Lazy::new(|| names("affiliation_roles", include_str!("../models/lexicon/rules/affiliation_roles.txt")));
+/// Lines of site furniture ("Share this article", "Accept all cookies"), dropped by src/clean.rs.
+pub static BOILERPLATE_LINES: Lazy<PatternList> =
+    Lazy::new(|| patterns("boilerplate_lines", include_str!("../models/lexicon/rules/boilerplate_lines.txt")));
+/// Words capitalised only because they open a sentence ("The", "Sources"): no speaker's name.
+pub static SENTENCE_START_WORDS: Lazy<NameList> =
+    Lazy::new(|| names("sentence_start_words", include_str!("../models/lexicon/rules/sentence_start_words.txt")));
+/// A workplace named by its kind ("at the clinic"); a person named by a relation ("my sister Jo").
+pub static WORKPLACES: Lazy<PatternList> = Lazy::new(|| patterns("workplaces", include_str!("../models/lexicon/rules/workplaces.txt")));
+pub static RELATION_PHRASES: Lazy<PatternList> =
+    Lazy::new(|| patterns("relation_phrases", include_str!("../models/lexicon/rules/relation_phrases.txt")));
+
 /// Compile every list now (start-up), so the first article does not pay for it.
 pub fn force_all() {
     let lists = [
@@ -328,10 +396,14 @@ pub fn force_all() {
         Lazy::force(list);
     }
     Lazy::force(&IMPERATIVE_VERBS);
+    for list in [&ORG_HEADS, &KNOWN_SOURCES, &JOURNALS, &PUBLICATION_HEADS, &COMPANY_HEADS, &COMPANIES, &AGENCIES, &AFFILIATION_ROLES, &SENTENCE_START_WORDS] {
+        Lazy::force(list);
+    }
     let patterns = [
         &CLAIM_CAUSAL, &CLAIM_CORRELATIONAL, &DRUG_REFERENCES, &OUTCOME_WORDS, &ANECDOTE_WORDS, &SIDE_EFFECT_CUES,
         &TREAT_VERBS, &CHANGE_WORDS, &EFFECT_VERBS, &ADVICE_PHRASES, &RESEARCH_TALK, &RELATION_WORDS, &VAGUE_SUPPORT,
-        &CHECKABLE_SUPPORT, &CLAUSE_BREAKS, &OWN_CLAUSE_OPENERS,
+        &CHECKABLE_SUPPORT, &CLAUSE_BREAKS, &OWN_CLAUSE_OPENERS, &WORKPLACES, &RELATION_PHRASES,
+        &BOILERPLATE_LINES,
     ];
     for list in patterns {
         Lazy::force(list);
@@ -409,6 +481,23 @@ mod tests {
         let vague = Regex::new(&format!(r"(?i)(?-u:\b)(?:{})(?-u:\b)", VAGUE_SUPPORT.alternation())).unwrap();
         assert!(vague.is_match("Some small studies suggest it works") && !vague.is_match("The 2019 trial in JAMA"));
         assert!(IMPERATIVE_VERBS.contains("Ask") && IMPERATIVE_VERBS.contains("don’t") && !IMPERATIVE_VERBS.contains("metformin"));
+    }
+
+    #[test]
+    fn name_lists_are_case_sensitive_and_keep_file_order() {
+        let l = NameList::parse("t", "# heads\nClinic\nMayo Clinic  # a body\nWHO\n").unwrap();
+        assert!(l.contains("Clinic") && l.contains("WHO") && l.contains("Mayo Clinic"));
+        assert!(!l.contains("clinic") && !l.contains("who") && !l.contains("Mayo"));
+        assert_eq!(l.iter().collect::<Vec<_>>(), vec!["Clinic", "Mayo Clinic", "WHO"]);
+        assert!(NameList::parse("t", "# none\n").is_err());
+        assert!(ORG_HEADS.contains("University") && !ORG_HEADS.contains("university"));
+        assert!(KNOWN_SOURCES.contains("FDA") && AGENCIES.contains("FDA") && COMPANIES.contains("Pfizer"));
+        assert!(PUBLICATION_HEADS.contains("Post") && !PUBLICATION_HEADS.contains("Network"));
+        assert!(SENTENCE_START_WORDS.contains("The") && !SENTENCE_START_WORDS.contains("Smith"));
+        let workplace = Regex::new(&format!(r"(?i)\b(?:{})\b", WORKPLACES.alternation())).unwrap();
+        assert_eq!(workplace.find("a nurse at the local walk-in clinic said").map(|m| m.as_str()), Some("at the local walk-in clinic"));
+        let kin = Regex::new(&format!(r"(?i)\b(?:{})\b", RELATION_PHRASES.alternation())).unwrap();
+        assert!(kin.is_match("her older neighbor, Jo") && kin.is_match("my co-worker") && !kin.is_match("my doctor"));
     }
 
     #[test]

@@ -233,7 +233,13 @@ fn person_mentions(text: &str) -> Vec<ByteSpan> {
     use once_cell::sync::Lazy;
     use regex::Regex;
     static NAME: Lazy<Regex> = Lazy::new(|| {
-        Regex::new(r"\b(?:(?:Dr|Prof|Professor|Mr|Mrs|Ms)\.?[ \t]+\p{Lu}[\p{L}'’\-]+(?:[ \t]+\p{Lu}[\p{L}'’\-]+)*|\p{Lu}[\p{L}'’\-]+(?:[ \t]+\p{Lu}\.)?(?:[ \t]+\p{Lu}[\p{L}'’\-]+)+|\p{Lu}[\p{L}'’\-]+,[ \t]+\d{1,3},)").unwrap()
+        Regex::new(concat!(
+            // a title and a name; two or more capitalised words; "Kayleigh, 38,"
+            r"\b(?:(?:Dr|Prof|Professor|Mr|Mrs|Ms)\.?[ \t]+\p{Lu}[\p{L}'’\-]+(?:[ \t]+\p{Lu}[\p{L}'’\-]+)*",
+            r"|\p{Lu}[\p{L}'’\-]+(?:[ \t]+\p{Lu}\.)?(?:[ \t]+\p{Lu}[\p{L}'’\-]+)+",
+            r"|\p{Lu}[\p{L}'’\-]+,[ \t]+\d{1,3},)",
+        ))
+        .unwrap()
     });
     let mut out = Vec::new();
     for m in NAME.find_iter(text) {

@@ -7,6 +7,7 @@
 
 use super::text::{words, WORD};
 use crate::doc::ByteSpan;
+use crate::rules::SENTENCE_START_WORDS;
 use once_cell::sync::Lazy;
 use regex::Regex;
 
@@ -609,12 +610,10 @@ pub fn acceptable_speaker(text: &str, sp: ByteSpan, class: VerbClass) -> bool {
 /// A capitalised phrase that is only capitalised because it starts a sentence ("The results").
 fn is_generic_cap_phrase(ws: &[&str]) -> bool {
     if ws.len() == 1 {
-        return matches!(ws[0], "A" | "An" | "The" | "This" | "That" | "These" | "Those" | "Some" | "Many" | "Most" | "One" | "Our" | "My" | "Your" | "Their" | "It" | "In" | "For" | "If" | "When" | "And" | "But" | "So" | "There" | "Here" | "Such" | "Other" | "Each" | "Every" | "No" | "All" | "Both" | "What" | "How" | "Why" | "We" | "You" | "They" | "I" | "Its" | "Yes" | "By" | "Sources" | "Source");
+        return SENTENCE_START_WORDS.contains(ws[0]);
     }
     let caps: Vec<&&str> = ws.iter().filter(|w| w.chars().next().is_some_and(|c| c.is_uppercase())).collect();
-    caps.len() == 1
-        && caps[0] == &ws[0]
-        && matches!(ws[0], "A" | "An" | "The" | "This" | "That" | "These" | "Those" | "Some" | "Many" | "Most" | "One" | "Our" | "My" | "Your" | "Their" | "It" | "In" | "For" | "If" | "When" | "And" | "But" | "So" | "There" | "Here" | "Such" | "Other" | "Each" | "Every" | "No" | "All" | "Both" | "What" | "How" | "Why" | "We" | "You" | "They" | "I" | "Its")
+    caps.len() == 1 && caps[0] == &ws[0] && SENTENCE_START_WORDS.contains(ws[0])
 }
 
 #[cfg(test)]

@@ -9,7 +9,10 @@
 
 use super::text::{is_capitalised, words};
 use crate::doc::{ByteSpan, SpeakerKind};
-use crate::rules::{PROFESSIONS, SPEAKER_GROUPS, SPEAKER_ROLES, STUDY_HEADS};
+use crate::rules::{
+    AFFILIATION_ROLES as ROLE_WORDS, AGENCIES, COMPANIES, COMPANY_HEADS, JOURNALS, KNOWN_SOURCES, ORG_HEADS, PROFESSIONS,
+    PUBLICATION_HEADS, SPEAKER_GROUPS, SPEAKER_ROLES, STUDY_HEADS,
+};
 use once_cell::sync::Lazy;
 use regex::Regex;
 use std::collections::HashMap;
@@ -28,31 +31,6 @@ impl Assessment {
     }
 }
 
-/// Heads of organisation names ("Mayo Clinic", "Harbor Valley Health System").
-const ORG_HEADS: &[&str] = &[
-    "University", "Clinic", "Hospital", "Hospitals", "Institute", "Institutes", "Association", "Society", "Foundation",
-    "Centers", "Center", "Centre", "Agency", "Administration", "College", "Journal", "Network", "School", "Department",
-    "Coalition", "System", "Council", "Academy", "Board", "Organization", "Organisation", "Ministry", "Service",
-    "Services", "Trust", "Laboratory", "Laboratories", "Labs", "Group", "Inc", "Inc.", "Pharmaceuticals", "Corporation",
-    "Company", "Program", "Programme", "Survey", "Registry", "Commission", "Committee", "Authority", "Office",
-    "District", "Federation", "Alliance", "Consortium", "Collaboration", "Biologics", "Therapeutics", "Health",
-    "Healthcare", "Medicine", "Review", "Reports", "Gazette", "Times", "Post", "News", "Guardian", "Study", "Trial",
-    "Congress", "Conference", "Partners", "Pharma", "Ltd", "LLC", "Magazine", "Press", "Library", "Database",
-];
-
-/// Well-known checkable bodies and journals, matched as whole words.
-const KNOWN_SOURCES: &[&str] = &[
-    "FDA", "CDC", "NIH", "WHO", "NHS", "EMA", "AMA", "NICE", "MHRA", "NIMH", "NCI", "NIA", "NINDS", "USPSTF", "AAP",
-    "AAD", "ACOG", "ADA", "AHA", "ACC", "ACR", "APA", "SAMHSA", "CMS", "AHRQ", "ECDC", "PHE", "UKHSA", "TGA", "VA",
-    "Mayo Clinic", "Cleveland Clinic", "Johns Hopkins", "Cochrane", "The Lancet", "Lancet", "JAMA", "NEJM", "BMJ",
-    "Nature", "PLOS", "PLoS", "Sanofi", "Pfizer", "Novartis", "Merck", "AstraZeneca", "Regeneron", "GSK", "Roche",
-    "Moderna", "Bayer", "Lilly", "Novo Nordisk", "WebMD", "Healthline", "MedlinePlus", "PubMed", "Reuters",
-    "New York Times", "Medscape", "UpToDate", "Harvard", "Stanford", "Yale", "Kaiser Permanente",
-];
-
-/// Journals a study may be published in.
-const JOURNALS: &[&str] = &["Lancet", "JAMA", "NEJM", "BMJ", "New England Journal", "Nature", "Journal", "PLOS", "Cochrane", "Pediatrics", "Annals"];
-
 /// Titles that mark a person but are not themselves checkable.
 const TITLES: &[&str] = &["dr", "dr.", "prof", "prof.", "professor", "mr", "mr.", "mrs", "mrs.", "ms", "ms.", "mx", "mx."];
 
@@ -65,10 +43,19 @@ fn is_demonym(w: &str) -> bool {
     LIST.contains(&l.as_str()) || l.ends_with("ese") || l.ends_with("ish") || l.ends_with("ian")
 }
 
+/// A pattern list as one case-insensitive regex between word boundaries.
+fn word_bounded(list: &crate::rules::PatternList) -> Regex {
+    Regex::new(&format!(r"(?i)\b(?:{})\b", list.alternation())).unwrap_or_else(|e| panic!("{}: {e}", list.name))
+}
+
 static URL: Lazy<Regex> = Lazy::new(|| Regex::new(r"(?i)\bhttps?://\S+|\bwww\.\S+\.\S+|\bdoi:\s*10\.\d+").unwrap());
 /// "published in X", "in the journal X", "presented at X", "in JAMA".
 static PUBLISHED: Lazy<Regex> = Lazy::new(|| {
-    Regex::new(r"\b(?:published\s+(?:\w+\s+){0,3}?in|(?:in|from)\s+the\s+journal|presented\s+at|journal|in)\s+(?:the\s+)?(\p{Lu}[\p{L}\p{N}'’\-&\.]*(?:\s+(?:of|for|and|in|on|the|&)?\s*\p{Lu}[\p{L}\p{N}'’\-&\.]*)*)").unwrap()
+    Regex::new(concat!(
+        r"\b(?:published\s+(?:\w+\s+){0,3}?in|(?:in|from)\s+the\s+journal|presented\s+at|journal|in)\s+(?:the\s+)?",
+        r"(\p{Lu}[\p{L}\p{N}'’\-&\.]*(?:\s+(?:of|for|and|in|on|the|&)?\s*\p{Lu}[\p{L}\p{N}'’\-&\.]*)*)",
+    ))
+    .unwrap()
 });
 /// A capitalised name sequence, allowing lowercase connectors ("University of Riverton Medical School").
 static CAP_SEQ: Lazy<Regex> = Lazy::new(|| {
@@ -76,11 +63,19 @@ static CAP_SEQ: Lazy<Regex> = Lazy::new(|| {
 });
 /// An affiliation: "at|of|with|from|for (the) <Capitalised…>".
 static AFFIL: Lazy<Regex> = Lazy::new(|| {
-    Regex::new(r"\b(at|of|with|from|for|in)\s+(?:the\s+)?(\p{Lu}[\p{L}\p{N}'’\-&\.]*(?:\s+(?:(?:of|for|and|on|in|de|du|the|&)\s+)?\p{Lu}[\p{L}\p{N}'’\-&\.]*)*)").unwrap()
+    Regex::new(concat!(
+        r"\b(at|of|with|from|for|in)\s+(?:the\s+)?",
+        r"(\p{Lu}[\p{L}\p{N}'’\-&\.]*(?:\s+(?:(?:of|for|and|on|in|de|du|the|&)\s+)?\p{Lu}[\p{L}\p{N}'’\-&\.]*)*)",
+    ))
+    .unwrap()
 });
 /// "<Name>, <appositive>" or "<Name> of <Org>": a person introduction anywhere in the article.
 static INTRO: Lazy<Regex> = Lazy::new(|| {
-    Regex::new(r"(?:\b(?:Dr|Prof|Professor|Mr|Mrs|Ms)\.?[ \t]+)?(\p{Lu}[\p{L}'’\-]+(?:[ \t]+\p{Lu}\.)?(?:[ \t]+\p{Lu}[\p{L}'’\-]+)*)(,\s+|\s+(?:of|at)\s+)").unwrap()
+    Regex::new(concat!(
+        r"(?:\b(?:Dr|Prof|Professor|Mr|Mrs|Ms)\.?[ \t]+)?",
+        r"(\p{Lu}[\p{L}'’\-]+(?:[ \t]+\p{Lu}\.)?(?:[ \t]+\p{Lu}[\p{L}'’\-]+)*)(,\s+|\s+(?:of|at)\s+)",
+    ))
+    .unwrap()
 });
 
 /// How far after a quotation an introduction may come and still count ("“…,” Ruiz said. Ruiz, a
@@ -107,22 +102,6 @@ pub struct Memory {
     pub orgs: HashMap<String, (String, usize)>,
 }
 
-/// Organisation heads that name a publication, a study or a place rather than a body a later
-/// "the <head>" refers to ("the post" is someone's post, not the Washington Post).
-const PUBLICATION_HEADS: &[&str] = &[
-    "Journal", "Review", "Reports", "Gazette", "Times", "Post", "News", "Guardian", "Magazine", "Press", "Study", "Trial",
-    "Survey", "Program", "Programme", "Health", "Medicine", "System", "District", "Office", "Library", "Database",
-    "Conference", "Congress", "Registry", "Inc", "Inc.", "Ltd", "LLC", "Labs", "Partners", "Pharma", "Biologics",
-    "Therapeutics", "Healthcare", "Pharmaceuticals", "Corporation", "Company", "Laboratories", "Laboratory",
-];
-
-/// Heads of company names, and companies, a later "the company" / "the manufacturer" may stand for.
-const COMPANY_HEADS: &[&str] = &["Inc", "Inc.", "Ltd", "LLC", "Pharma", "Pharmaceuticals", "Corporation", "Company", "Therapeutics", "Biologics", "Laboratories", "Labs"];
-const COMPANIES: &[&str] = &["Sanofi", "Pfizer", "Novartis", "Merck", "AstraZeneca", "Regeneron", "GSK", "Roche", "Moderna", "Bayer", "Lilly", "Novo"];
-
-/// Regulators a later "the agency" may stand for.
-const AGENCIES: &[&str] = &["FDA", "CDC", "NIH", "EMA", "MHRA", "TGA", "ECDC", "UKHSA", "SAMHSA", "CMS", "AHRQ", "PHE", "WHO", "NICE"];
-
 /// "National Center for Complementary and Integrative Health (NCCIH)": an acronym defined for a
 /// capitalised name.
 static ACRONYM_DEFINED: Lazy<Regex> = Lazy::new(|| {
@@ -130,9 +109,7 @@ static ACRONYM_DEFINED: Lazy<Regex> = Lazy::new(|| {
 });
 
 /// "his wife, Marisa", "my sister Jo": a person identified by relation to someone in the story.
-static RELATION_PHRASE: Lazy<Regex> = Lazy::new(|| {
-    Regex::new(r"(?i)\b(?:his|her|my|their|our)\s+(?:\w+\s+)?(?:wife|husband|partner|daughter|son|mother|father|mom|mum|dad|sister|brother|friend|grandmother|grandfather|aunt|uncle|cousin|niece|nephew|buddy|pal|neighbou?r|coworker|co-worker|colleague|roommate|flatmate)\b").unwrap()
-});
+static RELATION_PHRASE: Lazy<Regex> = Lazy::new(|| word_bounded(&crate::rules::RELATION_PHRASES));
 /// A run of capitalised words: its last is a surname for [`Memory::knows_surname`].
 static FULL_NAME: Lazy<Regex> =
     Lazy::new(|| Regex::new(r"\b[A-Z][a-z]+(?:\s+[A-Z]\.)?(?:\s+[A-Z][a-z][\w-]*)*\s+([A-Z][a-z][\w-]*)\b").unwrap());
@@ -150,7 +127,12 @@ static NAME_APPOSITIVE: Lazy<Regex> =
     Lazy::new(|| Regex::new(r"\b([A-Z][\w'’-]+(?:\s+[A-Z][\w'’-]+){0,2}),\s+(?:a|an|the)\s+([^,.;]{1,40})").unwrap());
 /// A screen name: "@NatureHealsNadia", "posting as trailrunner_jo", "a user called X".
 static SCREEN_NAME: Lazy<Regex> = Lazy::new(|| {
-    Regex::new(r"(?i)(?:^|\s)@[A-Za-z0-9_]{3,}|\b(?:posting|posts|posted|going|goes|signed) (?:as|by) [\w.-]{3,}|\b(?:user|poster|member|reviewer|commenter)(?:name)? (?:called|named) [\w.@-]{3,}").unwrap()
+    Regex::new(concat!(
+        r"(?i)(?:^|\s)@[A-Za-z0-9_]{3,}",
+        r"|\b(?:posting|posts|posted|going|goes|signed) (?:as|by) [\w.-]{3,}",
+        r"|\b(?:user|poster|member|reviewer|commenter)(?:name)? (?:called|named) [\w.@-]{3,}",
+    ))
+    .unwrap()
 });
 
 /// Whether a speaker phrase gives a screen name (an identified poster: annotation-guidelines.md).
@@ -357,7 +339,7 @@ pub fn find_org(s: &str) -> Option<String> {
     if let Some(u) = URL.find(s) {
         return Some(u.as_str().to_string());
     }
-    for k in KNOWN_SOURCES {
+    for k in KNOWN_SOURCES.iter() {
         if let Some(i) = s.find(k) {
             let before_ok = s[..i].chars().next_back().is_none_or(|c| !c.is_alphanumeric());
             let after_ok = s[i + k.len()..].chars().next().is_none_or(|c| !c.is_alphanumeric());
@@ -451,7 +433,7 @@ pub fn affiliation(s: &str) -> Option<String> {
         let org_s = org.as_str().trim_end_matches(['.', ',']);
         let toks: Vec<&str> = org_s.split_whitespace().collect();
         let headed = toks.iter().any(|t| ORG_HEADS.contains(&t.trim_end_matches(['.', ','])));
-        let known = KNOWN_SOURCES.iter().any(|k| org_s.split_whitespace().any(|t| t == *k) || org_s.contains(k) && k.contains(' '));
+        let known = KNOWN_SOURCES.iter().any(|k| org_s.split_whitespace().any(|t| t == k) || org_s.contains(k) && k.contains(' '));
         let before = s[..prep.start()].to_lowercase();
         let has_role = ROLE_WORDS.iter().any(|r| before.contains(r));
         let ok = match prep.as_str() {
@@ -466,7 +448,7 @@ pub fn affiliation(s: &str) -> Option<String> {
             return Some(org_s.to_string());
         }
     }
-    for k in KNOWN_SOURCES {
+    for k in KNOWN_SOURCES.iter() {
         if k.len() > 3 && s.contains(k) {
             return Some((*k).to_string());
         }
@@ -487,17 +469,7 @@ pub fn affiliation(s: &str) -> Option<String> {
 }
 
 /// A workplace named by its kind, after a role ("at the clinic", "in our practice").
-static WORKPLACE: Lazy<Regex> = Lazy::new(|| {
-    Regex::new(r"(?i)\b(?:at|in|with|from|of)\s+(?:the|our|this|that|his|her|their)\s+(?:[\w'’-]+\s+){0,3}?(?:clinic|hospital|practice|pharmacy|university|centre|center|unit|department|institute|surgery|trust|charity|council|agency|foundation|society|association|lab|laboratory|college|office|company)\b").unwrap()
-});
-
-/// Roles that tie a person to the organisation after them.
-const ROLE_WORDS: &[&str] = &["director", "officer", "ologist", "nurse", "professor", "researcher", "chief", "head of",
-    "lead", "consultant", "spokes", "president", "founder", "ceo", "dean", "chair", "fellow", "physician", "pharmacist",
-    "surgeon", "scientist", "investigator", "editor", "manager", "specialist", "psychiatrist", "pediatrician",
-    "paediatrician", "dietitian", "clinician", "doctor", "attending", "resident", "instructor", "lecturer", "adviser",
-    "advisor", "analyst", "epidemiologist", "toxicologist", "gp at", "partner at", "staff", "allergist", "therapist",
-    "dentist", "nutritionist", "chemist", "pharmacologist", "author", "member", "owner", "executive", "vice"];
+static WORKPLACE: Lazy<Regex> = Lazy::new(|| word_bounded(&crate::rules::WORKPLACES));
 
 static POSSESSIVE_ROLE: Lazy<Regex> = Lazy::new(|| {
     Regex::new(r"\b(\p{Lu}[\p{L}\p{N}\-&]*(?:\s+\p{Lu}[\p{L}\p{N}\-&]*)*)['’]s\s+(?:[\p{L}\-]+\s+){0,3}?[\p{L}\-]+").unwrap()
