@@ -19,7 +19,7 @@ except ImportError:  # setuptools < 70.1
     from wheel.bdist_wheel import bdist_wheel
 
 HERE = Path(__file__).resolve().parent
-VERSION = "0.9.1"
+VERSION = "0.9.2"
 
 
 def release_source():

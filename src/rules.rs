@@ -374,6 +374,12 @@ pub static AGENCIES: Lazy<NameList> =
     Lazy::new(|| names("agencies", include_str!("../models/lexicon/rules/agencies.txt")));
 pub static AFFILIATION_ROLES: Lazy<NameList> =
     Lazy::new(|| names("affiliation_roles", include_str!("../models/lexicon/rules/affiliation_roles.txt")));
+/// How a drug works ("works by", "receptors", "absorb") and the health effects that still make
+/// such a sentence a claim ("blood pressure", "side effects").
+pub static MECHANISM_CUES: Lazy<PatternList> =
+    Lazy::new(|| patterns("mechanism_cues", include_str!("../models/lexicon/rules/mechanism_cues.txt")));
+pub static HEALTH_EFFECTS: Lazy<PatternList> =
+    Lazy::new(|| patterns("health_effects", include_str!("../models/lexicon/rules/health_effects.txt")));
 /// Lines of site furniture ("Share this article", "Accept all cookies"), dropped by src/clean.rs.
 pub static BOILERPLATE_LINES: Lazy<PatternList> =
     Lazy::new(|| patterns("boilerplate_lines", include_str!("../models/lexicon/rules/boilerplate_lines.txt")));
@@ -403,7 +409,7 @@ pub fn force_all() {
         &CLAIM_CAUSAL, &CLAIM_CORRELATIONAL, &DRUG_REFERENCES, &OUTCOME_WORDS, &ANECDOTE_WORDS, &SIDE_EFFECT_CUES,
         &TREAT_VERBS, &CHANGE_WORDS, &EFFECT_VERBS, &ADVICE_PHRASES, &RESEARCH_TALK, &RELATION_WORDS, &VAGUE_SUPPORT,
         &CHECKABLE_SUPPORT, &CLAUSE_BREAKS, &OWN_CLAUSE_OPENERS, &WORKPLACES, &RELATION_PHRASES,
-        &BOILERPLATE_LINES,
+        &BOILERPLATE_LINES, &MECHANISM_CUES, &HEALTH_EFFECTS,
     ];
     for list in patterns {
         Lazy::force(list);

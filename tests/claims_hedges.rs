@@ -325,3 +325,28 @@ fn permission_may_is_no_hedge() {
     let d = doc("You may notice some redness in the first weeks.");
     assert!(d.sentences[0].hedged);
 }
+
+#[test]
+fn a_mechanism_without_a_health_effect_is_no_claim() {
+    // annotation-guidelines.md: "a mechanism with no outcome ('memantine blocks NMDA receptors')
+    // is no claim" — must produce nothing
+    for src in [
+        "[Minoxidil]{D} works by widening blood vessels around the hair follicles.",
+        "[Memantine]{D} is an NMDA receptor antagonist that blocks glutamate in the brain.",
+        "[Loperamide]{D} slows the movement of the gut, so your body has more time to absorb water.",
+    ] {
+        let d = doc(src);
+        assert_eq!(d.sentences[0].claim, NONE, "{src}");
+        assert!(d.claims.is_empty(), "{src}: {:?}", d.claims);
+    }
+    // …but a mechanism that reaches a health effect, or a condition, is a claim
+    for src in [
+        "[Clonidine]{D} lowers blood pressure by reducing signals from the brain.",
+        "[Epinephrine]{D} works within minutes by tightening blood vessels and opening the airways.",
+        "[Memantine]{D} blocks glutamate receptors and eases [migraine]{C}.",
+    ] {
+        let d = doc(src);
+        assert_eq!(d.sentences[0].claim, DirectCausal, "{src}");
+        assert_eq!(d.claims.len(), 1, "{src}");
+    }
+}

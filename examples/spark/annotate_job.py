@@ -26,7 +26,7 @@ def parse_args(argv):
     p.add_argument("input", nargs="+", help="JSONL or Parquet files or folders (any Hadoop file system URI)")
     p.add_argument("output", help="output folder: <output>/<table>/month=.../*.parquet")
     p.add_argument("--format", choices=["jsonl", "parquet"], default=None, help="input format (default: from the first input's extension; jsonl otherwise)")
-    p.add_argument("--binary", default=None, help="healthclaims binary on the executors, e.g. hc/healthclaims-0.9.1/bin/healthclaims for --archives healthclaims-0.9.1-x86_64-linux.tar.gz#hc (default: the installed package's)")
+    p.add_argument("--binary", default=None, help="healthclaims binary on the executors, e.g. hc/healthclaims-0.9.2/bin/healthclaims for --archives healthclaims-0.9.2-x86_64-linux.tar.gz#hc (default: the installed package's)")
     p.add_argument("--partitions", type=int, default=None, help="repartition the input into N partitions first (default: as read)")
     p.add_argument("--threads", type=int, default=None, help="worker threads per task (default: spark.task.cpus)")
     p.add_argument("--batch-size", type=int, default=64, help="articles per batch sent to the annotator")

@@ -7,6 +7,6 @@ entities, claims, quotes).
 from ._annotator import Annotator, HealthclaimsError, binary_path, release_dir
 from .tables import SCHEMAS, TABLES, month_of, rows_by_table, site_of, table_rows, to_frames
 
-__version__ = "0.9.1"
+__version__ = "0.9.2"
 __all__ = ["Annotator", "HealthclaimsError", "binary_path", "release_dir", "SCHEMAS", "TABLES",
            "month_of", "rows_by_table", "site_of", "table_rows", "to_frames"]
