@@ -161,6 +161,12 @@ impl PatternList {
     pub fn alternation(&self) -> String {
         self.alternatives.join("|")
     }
+
+    /// The list as one case-insensitive regex between ASCII word boundaries, the form the claim
+    /// rules match in.
+    pub fn word_regex(&self) -> Regex {
+        Regex::new(&format!(r"(?i)(?-u:\b)(?:{})(?-u:\b)", self.alternation())).unwrap_or_else(|e| panic!("{}.txt: {e}", self.name))
+    }
 }
 
 /// A case-sensitive list of names and name words (organisation heads, known bodies), one per
@@ -458,7 +464,7 @@ mod tests {
         assert_eq!(l.alternatives[0], "(?:treating|treated|treats|treat)");
         assert_eq!(l.alternatives[2], "(?:symptoms|symptom)");
         assert_eq!(l.alternatives[3], "(?:makes|make) you feel[ ]");
-        let re = Regex::new(&format!(r"(?i)(?-u:\b)(?:{})(?-u:\b)", l.alternation())).unwrap();
+        let re = l.word_regex();
         let found: Vec<&str> = re.find_iter("Used daily to Treat it; symptoms ease. Makes you feel fine").map(|m| m.as_str()).collect();
         assert_eq!(found, vec!["Used daily to", "Treat", "symptoms", "Makes you feel "]);
         assert!(!re.is_match("treatment of symptomatic users"));
@@ -476,15 +482,15 @@ mod tests {
 
     #[test]
     fn claim_rule_lists_find_their_cues() {
-        let causal = Regex::new(&format!(r"(?i)(?-u:\b)(?:{})(?-u:\b)", CLAIM_CAUSAL.alternation())).unwrap();
+        let causal = CLAIM_CAUSAL.word_regex();
         for t in ["Metformin lowers blood sugar", "It is used off-label to treat migraine", "may cause drowsiness"] {
             assert!(causal.is_match(t), "{t}");
         }
-        let refs = Regex::new(&format!(r"(?i)(?-u:\b)(?:{})(?-u:\b)", DRUG_REFERENCES.alternation())).unwrap();
+        let refs = DRUG_REFERENCES.word_regex();
         assert_eq!(refs.find("Stop taking them now").map(|m| m.as_str()), Some("taking them"));
         assert_eq!(refs.find("Keep these two tablets dry").map(|m| m.as_str()), Some("these two tablets"));
         assert_eq!(refs.find("after the second dose").map(|m| m.as_str()), Some("the second dose"));
-        let vague = Regex::new(&format!(r"(?i)(?-u:\b)(?:{})(?-u:\b)", VAGUE_SUPPORT.alternation())).unwrap();
+        let vague = VAGUE_SUPPORT.word_regex();
         assert!(vague.is_match("Some small studies suggest it works") && !vague.is_match("The 2019 trial in JAMA"));
         assert!(IMPERATIVE_VERBS.contains("Ask") && IMPERATIVE_VERBS.contains("don’t") && !IMPERATIVE_VERBS.contains("metformin"));
     }

@@ -36,7 +36,7 @@ fn re(p: &str) -> Regex {
 }
 
 /// The relation verb/phrase that splits subject from object.
-static RELATION: Lazy<Regex> = Lazy::new(|| re(&format!(r"(?i)(?-u:\b)(?:{})(?-u:\b)", rules::RELATION_WORDS.alternation())));
+static RELATION: Lazy<Regex> = Lazy::new(|| rules::RELATION_WORDS.word_regex());
 
 /// Checkable support: a named study/journal/trial/DOI/link/organisation.
 static CHECKABLE: Lazy<Regex> = Lazy::new(|| {
@@ -46,12 +46,12 @@ static CHECKABLE: Lazy<Regex> = Lazy::new(|| {
 });
 
 /// Vague support: "studies show", "research suggests", "experts say".
-static VAGUE: Lazy<Regex> = Lazy::new(|| re(&format!(r"(?i)(?-u:\b)(?:{})(?-u:\b)", rules::VAGUE_SUPPORT.alternation())));
+static VAGUE: Lazy<Regex> = Lazy::new(|| rules::VAGUE_SUPPORT.word_regex());
 
 /// How a drug works ("works by", "receptors") and the health effects that still make such a
 /// sentence a claim (`models/lexicon/rules/mechanism_cues.txt`, `health_effects.txt`).
-static MECHANISM: Lazy<Regex> = Lazy::new(|| re(&format!(r"(?i)(?-u:\b)(?:{})(?-u:\b)", rules::MECHANISM_CUES.alternation())));
-static HEALTH_EFFECT: Lazy<Regex> = Lazy::new(|| re(&format!(r"(?i)(?-u:\b)(?:{})(?-u:\b)", rules::HEALTH_EFFECTS.alternation())));
+static MECHANISM: Lazy<Regex> = Lazy::new(|| rules::MECHANISM_CUES.word_regex());
+static HEALTH_EFFECT: Lazy<Regex> = Lazy::new(|| rules::HEALTH_EFFECTS.word_regex());
 
 /// Whether sentence `i` tells how a drug works and of no effect on health: no CONDITION, a
 /// mechanism cue, no health-effect word ("Minoxidil works by widening blood vessels around the

@@ -88,32 +88,32 @@ fn re(p: &str) -> Regex {
     Regex::new(&format!(r"(?i)(?-u:\b)(?:{p})(?-u:\b)")).unwrap_or_else(|e| panic!("sentence_class pattern: {e}"))
 }
 
-static CAUSAL: Lazy<Regex> = Lazy::new(|| re(&rules::CLAIM_CAUSAL.alternation()));
+static CAUSAL: Lazy<Regex> = Lazy::new(|| rules::CLAIM_CAUSAL.word_regex());
 
-static CORRELATIONAL: Lazy<Regex> = Lazy::new(|| re(&rules::CLAIM_CORRELATIONAL.alternation()));
+static CORRELATIONAL: Lazy<Regex> = Lazy::new(|| rules::CLAIM_CORRELATIONAL.word_regex());
 
-static DRUG_REFERENCE: Lazy<Regex> = Lazy::new(|| re(&rules::DRUG_REFERENCES.alternation()));
+static DRUG_REFERENCE: Lazy<Regex> = Lazy::new(|| rules::DRUG_REFERENCES.word_regex());
 
-static OUTCOME: Lazy<Regex> = Lazy::new(|| re(&rules::OUTCOME_WORDS.alternation()));
+static OUTCOME: Lazy<Regex> = Lazy::new(|| rules::OUTCOME_WORDS.word_regex());
 
 
-static ANECDOTE: Lazy<Regex> = Lazy::new(|| re(&rules::ANECDOTE_WORDS.alternation()));
+static ANECDOTE: Lazy<Regex> = Lazy::new(|| rules::ANECDOTE_WORDS.word_regex());
 
-static SIDE_EFFECT: Lazy<Regex> = Lazy::new(|| re(&rules::SIDE_EFFECT_CUES.alternation()));
+static SIDE_EFFECT: Lazy<Regex> = Lazy::new(|| rules::SIDE_EFFECT_CUES.word_regex());
 
-static TREAT_VERB: Lazy<Regex> = Lazy::new(|| re(&rules::TREAT_VERBS.alternation()));
+static TREAT_VERB: Lazy<Regex> = Lazy::new(|| rules::TREAT_VERBS.word_regex());
 
 /// A change in the narrator's (or a relative's) health: "was gone", "80% better", "got a rash".
-static CHANGE: Lazy<Regex> = Lazy::new(|| re(&rules::CHANGE_WORDS.alternation()));
+static CHANGE: Lazy<Regex> = Lazy::new(|| rules::CHANGE_WORDS.word_regex());
 
 /// Verbs of a measured effect on an outcome ("improved survival", "reduced the risk").
-static EFFECT_VERB: Lazy<Regex> = Lazy::new(|| re(&rules::EFFECT_VERBS.alternation()));
+static EFFECT_VERB: Lazy<Regex> = Lazy::new(|| rules::EFFECT_VERBS.word_regex());
 
-static ADVICE: Lazy<Regex> = Lazy::new(|| re(&rules::ADVICE_PHRASES.alternation()));
+static ADVICE: Lazy<Regex> = Lazy::new(|| rules::ADVICE_PHRASES.word_regex());
 
 /// Talk about the research or the debate rather than a finding ("research on X is ongoing",
 /// "questions about the interplay", "the future of treatment").
-static META: Lazy<Regex> = Lazy::new(|| re(&rules::RESEARCH_TALK.alternation()));
+static META: Lazy<Regex> = Lazy::new(|| rules::RESEARCH_TALK.word_regex());
 
 static QUESTION_START: Lazy<Regex> = Lazy::new(|| re(r"^\W*(?:what|how|why|when|where|who|which)"));
 
